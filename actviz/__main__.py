@@ -1,0 +1,3 @@
+from actviz.cli import main
+
+main()

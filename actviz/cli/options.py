@@ -1,0 +1,62 @@
+"""Options and helpers shared by the commands (defined once)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from actviz.errors import ActvizError
+
+
+def parse_params(items: tuple[str, ...]) -> dict[str, str]:
+    """``("alpha=0.2", "beta=1/2")`` -> ``{"alpha": "0.2", "beta": "1/2"}`` (values checked)."""
+    from actviz.catalog import parse_number
+
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, val = item.partition("=")
+        key, val = key.strip(), val.strip()
+        if not sep or not key or not val:
+            raise ActvizError(f"parameters are given as NAME=VALUE, got {item!r}")
+        parse_number(val)
+        out[key] = val
+    return out
+
+
+param_option = click.option(
+    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+    help="Set a parameter (repeatable), e.g. -p alpha=1/6. Exact fractions are kept.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def echo_json(obj) -> None:
+    click.echo(json.dumps(obj, indent=2, allow_nan=False))
+
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+
+
+def check_output_path(path: str) -> str:
+    """Validate an output file path before any work: known extension, writable folder."""
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if ext not in FIGURE_FORMATS:
+        raise ActvizError(
+            f"unknown file extension {'.' + ext if ext else '(none)'} for {path!r} "
+            f"(use {', '.join('.' + f for f in FIGURE_FORMATS)})"
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ActvizError(f"cannot write {path!r}: folder {folder!r} does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise ActvizError(f"cannot write {path!r}: permission denied")
+    if os.path.isdir(path):
+        raise ActvizError(f"cannot write {path!r}: it is a folder")
+    return path
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,190 @@
+"""The symbolic truth: an activation as a sympy expression, its derivatives of any order,
+their renderings, and numeric functions made from them.
+
+``load("mish")``, ``load("hard_sigmoid:pytorch")``, ``load("hard_sigmoid", {"alpha": "0.25"})``
+or ``load("x*tanh(softplus(x))")`` give a :class:`Function`; ``f.derivative(2)`` the sympy
+second derivative (short: ``softplus`` and ``sigmoid`` stay primitives, ``1 - tanh(u)**2`` is
+written ``sech(u)**2``); ``f.numpy(order)`` a vectorized float64 function (numerically stable
+forms, no overflow warnings); ``f.mpmath(order)`` an mpmath scalar function.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import sympy
+
+from actviz import catalog
+from actviz.errors import ActvizError
+from actviz.expr import X, number, parse
+from actviz.sym_functions import MPMATH_FUNCS, NUMPY_FUNCS
+
+MAX_ORDER = 12
+_W = sympy.Wild("w")
+
+
+def tidy(expr: sympy.Expr) -> sympy.Expr:
+    """Cheap rewrites that keep derivative formulas short and familiar.
+
+    The classical derivative is meant: DiracDelta terms (which live only at kinks, whose
+    one-sided values are reported separately) are dropped, ``a*sign(a)`` is ``|a|`` and
+    ``sign(a)**2`` is 1. ``1 - tanh(u)**2`` is written ``sech(u)**2``. Then the shortest of a
+    few cheap normal forms wins; full ``simplify`` runs only on small expressions.
+    """
+    if isinstance(expr, sympy.Piecewise):
+        pieces = [(tidy(e), _tidy_condition(c)) for e, c in expr.args]
+        return sympy.Piecewise(*pieces)
+    expr = _no_delta(expr)
+    expr = expr.replace(lambda e: e.is_Mul and _sign_pair(e) is not None, _merge_sign)
+    expr = expr.replace(sympy.sign(_W) ** 2, sympy.S.One)
+    expr = expr.replace(1 - sympy.tanh(_W) ** 2, sympy.sech(_W) ** 2)
+    expr = expr.replace(sympy.tanh(_W) ** 2 - 1, -sympy.sech(_W) ** 2)
+    candidates = [expr, sympy.factor_terms(expr), sympy.together(expr)]
+    if sympy.count_ops(expr) <= 40 and not expr.has(sympy.Abs, sympy.sign):
+        candidates.append(sympy.simplify(expr))
+    return min(candidates, key=lambda e: (sympy.count_ops(e), len(str(e))))
+
+
+def _sign_pair(mul):
+    for f in mul.args:
+        if isinstance(f, sympy.sign) and f.args[0] in mul.args:
+            return f
+    return None
+
+
+def _merge_sign(mul):
+    """a*sign(a)*rest -> |a|*rest (and repeatedly)."""
+    while mul.is_Mul and (f := _sign_pair(mul)) is not None:
+        a = f.args[0]
+        rest = [g for g in mul.args]
+        rest.remove(f)
+        rest.remove(a)
+        mul = sympy.Mul(*rest) * sympy.Abs(a)
+    return mul
+
+
+def _tidy_condition(cond):
+    if cond is sympy.true or len(cond.free_symbols) != 1:
+        return cond
+    try:
+        alt = cond.as_set().as_relational(X)
+    except (NotImplementedError, TypeError, ValueError):
+        return cond
+    return alt if sympy.count_ops(alt) < sympy.count_ops(cond) else cond
+
+
+@dataclass
+class Function:
+    """An activation (or user expression) with fixed parameter values."""
+
+    name: str  # catalog name (with :variant) or the expression text
+    expr: sympy.Expr
+    params: dict[str, str] = field(default_factory=dict)  # exact text values
+    resolved: catalog.Resolved | None = None
+
+    def __hash__(self):
+        return id(self)
+
+    @property
+    def label(self) -> str:
+        return self.resolved.label if self.resolved is not None else self.name
+
+    @property
+    def entry(self) -> catalog.Activation | None:
+        return self.resolved.entry if self.resolved is not None else None
+
+    def float_params(self) -> dict[str, float]:
+        return {k: float(catalog.parse_number(v)) for k, v in self.params.items()}
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - Function objects are few and long-lived
+    def derivative(self, order: int = 1) -> sympy.Expr:
+        """The order-th derivative (order 0 is f itself), tidied."""
+        check_order(order)
+        if order == 0:
+            return self.expr
+        return tidy(sympy.diff(self.derivative(order - 1), X))
+
+    def derivatives(self, upto: int) -> list[sympy.Expr]:
+        return [self.derivative(k) for k in range(1, upto + 1)]
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019
+    def numpy(self, order: int = 0):
+        """Vectorized float64 function of x for the order-th derivative."""
+        return numpy_function(self.derivative(order))
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019
+    def mpmath(self, order: int = 0):
+        """mpmath scalar function for the order-th derivative (use under mpmath.workdps)."""
+        return mpmath_function(self.derivative(order))
+
+    def render(self, order: int = 0, fmt: str = "unicode") -> str:
+        return render(self.derivative(order), fmt)
+
+
+def check_order(order: int) -> None:
+    if not isinstance(order, int) or order < 0 or order > MAX_ORDER:
+        raise ActvizError(f"derivative order must be an integer from 0 to {MAX_ORDER}, got {order}")
+
+
+def load(spec: str, params: dict[str, str] | None = None) -> Function:
+    """A catalog name (``NAME``, alias, ``NAME:VARIANT``) or an expression in x.
+
+    ``params`` are exact text values (``{"alpha": "1/6"}``). For an expression they name
+    symbols used in it (``load("x*sigmoid(b*x)", {"b": "1.5"})``).
+    """
+    params = dict(params or {})
+    spec = spec.strip()
+    if catalog.is_catalog_name(spec):
+        res = catalog.resolve(spec, params)
+        values = {k: number(v) for k, v in res.params.items()}
+        return Function(res.name, parse(res.expr, values), dict(res.params), res)
+    for key, val in params.items():
+        if not key.isidentifier() or key == "x":
+            raise ActvizError(f"not a parameter name: {key!r}")
+        catalog.parse_number(val)
+    expr = parse(spec, {k: number(v) for k, v in params.items()})
+    if not expr.has(X) and not params and _looks_like_name(spec):
+        raise ActvizError(f"unknown activation {spec!r}{catalog.suggest(spec)}")
+    return Function(spec, expr, params)
+
+
+def _looks_like_name(text: str) -> bool:
+    return text.replace("_", "").replace(":", "").replace("-", "").isalnum()
+
+
+def render(expr: sympy.Expr, fmt: str = "unicode") -> str:
+    """``unicode`` (2-D pretty print), ``latex``, or ``sympy`` (parsable text)."""
+    if fmt == "unicode":
+        return sympy.pretty(expr, use_unicode=True, wrap_line=False)
+    if fmt == "latex":
+        return sympy.latex(expr)
+    if fmt in ("sympy", "text"):
+        return sympy.sstr(expr)
+    raise ActvizError(f"unknown format {fmt!r} (unicode, latex, sympy)")
+
+
+def _no_delta(expr: sympy.Expr) -> sympy.Expr:
+    # DiracDelta terms live only at kinks, whose values come from the conventions.
+    return expr.replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) if expr.has(
+        sympy.DiracDelta) else expr
+
+
+def numpy_function(expr: sympy.Expr):
+    """Vectorized float64 function of x (arrays or scalars), warnings silenced."""
+    import numpy as np
+
+    raw = sympy.lambdify(X, _no_delta(expr), modules=[NUMPY_FUNCS, "scipy", "numpy"], cse=True)
+
+    def f(x):
+        x = np.asarray(x, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            y = raw(x)
+        return np.broadcast_to(np.asarray(y, dtype=np.float64), x.shape).copy()
+
+    return f
+
+
+def mpmath_function(expr: sympy.Expr):
+    """mpmath scalar function of x."""
+    return sympy.lambdify(X, _no_delta(expr), modules=[MPMATH_FUNCS, "mpmath"])
