@@ -221,7 +221,8 @@ class _Walker:
 
         entry = catalog.lookup(fname)
         if entry is None or fname.startswith("_"):
-            raise ActvizError(f"unknown function {fname!r} in {self.text!r}{catalog.suggest(fname)}")
+            raise ActvizError(
+                f"unknown function {fname!r} in {self.text!r}{catalog.suggest(fname)}")
         if len(node.args) != 1:
             raise ActvizError(f"{fname}() takes one positional argument and keyword parameters")
         arg = self.visit(node.args[0], d)

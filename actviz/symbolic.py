@@ -97,7 +97,7 @@ class Function:
     def float_params(self) -> dict[str, float]:
         return {k: float(catalog.parse_number(v)) for k, v in self.params.items()}
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019 - Function objects are few and long-lived
+    @functools.cache  # noqa: B019 - Function objects are few and long-lived
     def derivative(self, order: int = 1) -> sympy.Expr:
         """The order-th derivative (order 0 is f itself), tidied."""
         check_order(order)
@@ -108,12 +108,12 @@ class Function:
     def derivatives(self, upto: int) -> list[sympy.Expr]:
         return [self.derivative(k) for k in range(1, upto + 1)]
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019
+    @functools.cache  # noqa: B019
     def numpy(self, order: int = 0):
         """Vectorized float64 function of x for the order-th derivative."""
         return numpy_function(self.derivative(order))
 
-    @functools.lru_cache(maxsize=None)  # noqa: B019
+    @functools.cache  # noqa: B019
     def mpmath(self, order: int = 0):
         """mpmath scalar function for the order-th derivative (use under mpmath.workdps)."""
         return mpmath_function(self.derivative(order))

@@ -23,9 +23,11 @@ COMMANDS = {
     "plot": ("cmd_plot", "Plot activations with their derivatives."),
     "check": ("cmd_check", "Audit symbolic derivatives against mpmath (or check a claim)."),
     "bench": ("cmd_bench", "Time the kernels against a memory-bandwidth floor and peers."),
-    "stability": ("cmd_stability", "Where naive formulas and actviz kernels overflow or lose accuracy."),
+    "stability": ("cmd_stability",
+                  "Where naive formulas and actviz kernels overflow or lose accuracy."),
     "train-xor": ("cmd_xor", "Train tiny 2-3-1 XOR nets and explain why some fail."),
-    "optimize-constraint": ("cmd_constraint", "The hard-sigmoid constrained optimization, run and explained."),
+    "optimize-constraint": ("cmd_constraint",
+                            "The hard-sigmoid constrained optimization, run and explained."),
     "gallery": ("cmd_gallery", "Regenerate the gallery of pictures."),
 }
 

@@ -60,3 +60,28 @@ def check_output_path(path: str) -> str:
 
 def is_tty() -> bool:
     return sys.stderr.isatty()
+
+
+def load_functions(specs: tuple[str, ...], params: dict[str, str]):
+    """symbolic.Function for each NAME/expression; each -p goes to every name that has it.
+
+    A catalog name gets the parameters it declares; an expression gets them all (they name
+    symbols in it). A parameter that no name accepts is an error.
+    """
+    from actviz import catalog, symbolic
+
+    used: set[str] = set()
+    funcs = []
+    for spec in specs:
+        if catalog.is_catalog_name(spec):
+            entry = catalog.get(spec.split(":", 1)[0])
+            mine = {k: v for k, v in params.items() if k in entry.param_names}
+        else:
+            mine = dict(params)
+        used |= set(mine)
+        funcs.append(symbolic.load(spec, mine))
+    unused = sorted(set(params) - used)
+    if unused:
+        names = ", ".join(f.name for f in funcs)
+        raise ActvizError(f"unknown parameter {unused[0]!r} for {names}")
+    return funcs

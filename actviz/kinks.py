@@ -1,0 +1,149 @@
+"""Kinks and discontinuities: where f or one of its derivatives is not continuous.
+
+Candidate points are the boundaries of Piecewise conditions and the zeros of the arguments
+of ``Abs``, ``sign``, ``Heaviside``, ``Max`` and ``Min``. At each point the one-sided limits
+of f, f', ... are computed exactly on the piecewise form of the expression; the value *at*
+the point is the one the declared expression gives there, i.e. the convention the numeric
+kernels follow. A point is reported when some order up to the one asked for has different
+one-sided limits (or a value that differs from both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from actviz.expr import X
+
+_EPS = sympy.Rational(1, 10**40)
+_NONSMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min)
+
+
+@dataclass(frozen=True)
+class Jump:
+    order: int  # 0: f, 1: f', ...
+    left: float
+    right: float
+    value: float  # the kernel convention at the point
+
+    @property
+    def jumps(self) -> bool:
+        return not _close(self.left, self.right)
+
+
+@dataclass(frozen=True)
+class Kink:
+    x: float
+    x_exact: str  # sympy text of the point, e.g. "-5/2"
+    kind: str  # "jump" (f discontinuous), "kink" (f' jumps), "jump in f''" ...
+    order: int  # lowest order with a jump
+    orders: tuple[Jump, ...]  # one-sided limits and convention for every order checked
+
+    def to_dict(self) -> dict:
+        return {
+            "x": self.x,
+            "x_exact": self.x_exact,
+            "kind": self.kind,
+            "order": self.order,
+            "one_sided": [
+                {"order": j.order, "left": _num(j.left), "right": _num(j.right),
+                 "value": _num(j.value)}
+                for j in self.orders
+            ],
+        }
+
+
+def _num(v: float):
+    import math
+
+    if math.isnan(v):
+        return None
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return v
+
+
+def kind_name(order: int) -> str:
+    return {0: "jump", 1: "kink"}.get(order, "jump in f" + "'" * order)
+
+
+def candidate_points(expr: sympy.Expr) -> list[sympy.Expr]:
+    """Real points where the expression may fail to be smooth (sorted, exact)."""
+    args = []
+    for pw in expr.atoms(sympy.Piecewise):
+        for _, cond in pw.args:
+            args += [rel.lhs - rel.rhs for rel in cond.atoms(sympy.core.relational.Relational)]
+    for f in expr.atoms(*_NONSMOOTH):
+        if isinstance(f, (sympy.Max, sympy.Min)):
+            a = f.args
+            args += [a[i] - a[j] for i in range(len(a)) for j in range(i + 1, len(a))]
+        else:
+            args.append(f.args[0])
+    points = set()
+    for a in args:
+        if not a.has(X):
+            continue
+        try:
+            sols = sympy.solve(sympy.Eq(a, 0), X)
+        except (NotImplementedError, ValueError, TypeError):
+            continue
+        for s in sols:
+            if s.is_real is not False and s.is_finite is not False and not s.free_symbols:
+                points.add(sympy.nsimplify(s) if s.is_Float and abs(s) < 1e6 else s)
+    return sorted(points, key=lambda p: float(p))
+
+
+def _piecewise(expr: sympy.Expr) -> sympy.Expr:
+    """Rewrite Abs/sign/Heaviside/Max/Min into Piecewise and fold."""
+    if expr.has(*_NONSMOOTH):
+        expr = expr.rewrite(sympy.Piecewise)
+    return sympy.piecewise_fold(expr) if expr.has(sympy.Piecewise) else expr
+
+
+def one_sided(expr: sympy.Expr, point: sympy.Expr, side: str) -> float:
+    """Limit of ``expr`` at ``point`` from the left ('-') or right ('+')."""
+    pw = _piecewise(expr)
+    probe = point - _EPS if side == "-" else point + _EPS
+    piece = pw
+    if isinstance(pw, sympy.Piecewise):
+        for e, cond in pw.args:
+            if bool(cond.subs(X, probe)):
+                piece = e
+                break
+    val = piece.subs(X, point)
+    if not val.is_finite:
+        val = sympy.limit(piece, X, point, side)
+    return float(val.evalf(30))
+
+
+def value_at(expr: sympy.Expr, point: sympy.Expr) -> float:
+    """The value the declared expression gives at the point (the kernels' convention)."""
+    try:
+        v = expr.subs(X, point)
+        return float(v.evalf(30)) if v.is_finite is not False else float("nan")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def find(func, max_order: int = 2) -> list[Kink]:
+    """Kinks of a :class:`actviz.symbolic.Function`, orders 0..max_order checked."""
+    points = candidate_points(_piecewise(func.expr))
+    kinks = []
+    for p in points:
+        jumps = []
+        for k in range(max_order + 1):
+            d = func.derivative(k)
+            left, right = one_sided(d, p, "-"), one_sided(d, p, "+")
+            jumps.append(Jump(k, left, right, value_at(d, p)))
+        bad = [j.order for j in jumps if j.jumps]
+        if bad:
+            order = bad[0]
+            kinks.append(Kink(float(p), sympy.sstr(p), kind_name(order), order, tuple(jumps)))
+    return kinks
+
+
+def _close(a: float, b: float) -> bool:
+    if a == b:
+        return True
+    return abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))
