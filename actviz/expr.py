@@ -68,6 +68,8 @@ FUNCTIONS = {
     "Max": (2, sympy.Max),
     "min": (2, sympy.Min),
     "Min": (2, sympy.Min),
+    "Eq": (2, sympy.Eq),
+    "Ne": (2, sympy.Ne),
 }
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E, "E": sympy.E, "oo": sympy.oo}
 
@@ -78,6 +80,8 @@ _BINOPS = {
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
     ast.BitXor: operator.pow,  # x^2 as users write it
+    ast.BitOr: operator.or_,  # (x > 1) | (x < -1), as sympy prints conditions
+    ast.BitAnd: operator.and_,
 }
 _CMPOPS = {
     ast.Lt: sympy.Lt,
@@ -135,7 +139,9 @@ class _Walker:
             raise ActvizError("expression nested too deeply")
         d = depth + 1
         if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            if isinstance(node.value, bool):
+                return sympy.true if node.value else sympy.false
+            if not isinstance(node.value, (int, float)):
                 self.fail(f"the constant {node.value!r}")
             seg = ast.get_source_segment(self.text, node) or repr(node.value)
             return number(seg)
@@ -150,7 +156,10 @@ class _Walker:
                 raise ActvizError(f"exponent too large: {b}")
             if op is operator.truediv and b == 0:
                 raise ActvizError(f"division by zero in {self.text!r}")
-            return op(a, b)
+            try:
+                return op(a, b)
+            except (TypeError, ValueError):
+                raise ActvizError(f"cannot combine these terms in {self.text!r}") from None
         if isinstance(node, ast.UnaryOp):
             a = self.visit(node.operand, d)
             if isinstance(node.op, ast.USub):

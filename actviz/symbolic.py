@@ -143,9 +143,12 @@ def load(spec: str, params: dict[str, str] | None = None) -> Function:
         if not key.isidentifier() or key == "x":
             raise ActvizError(f"not a parameter name: {key!r}")
         catalog.parse_number(val)
-    expr = parse(spec, {k: number(v) for k, v in params.items()})
-    if not expr.has(X) and not params and _looks_like_name(spec):
-        raise ActvizError(f"unknown activation {spec!r}{catalog.suggest(spec)}")
+    try:
+        expr = parse(spec, {k: number(v) for k, v in params.items()})
+    except ActvizError:
+        if _looks_like_name(spec):  # a mistyped name rather than an expression
+            raise ActvizError(f"unknown activation {spec!r}{catalog.suggest(spec)}") from None
+        raise
     return Function(spec, expr, params)
 
 
