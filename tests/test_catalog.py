@@ -2,6 +2,7 @@ import pytest
 
 from actviz import catalog
 from actviz.errors import ActvizError
+
 from conftest import ALL_SPECS, NAMES
 
 ORIGIN = ["hard_sigmoid", "thresholded_relu", "softsign", "mish", "sigmoid", "ultra_fast_sigmoid"]

@@ -7,6 +7,7 @@ import pytest
 
 from actviz import catalog
 from actviz.cli import COMMANDS
+
 from conftest import run_cli
 
 HEAVY = ("numpy", "sympy", "scipy", "matplotlib", "numba", "cupy")

@@ -1,4 +1,5 @@
 import math
+import operator
 
 import mpmath
 import numpy as np
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from actviz import catalog, check, symbolic
 from actviz.errors import ActvizError
+
 from conftest import ALL_SPECS
 from references import REFERENCES
 
@@ -39,8 +41,8 @@ TORCH_NAMES = [e.name for e in catalog.ENTRIES if e.torch] + ["hard_sigmoid:pyto
 def test_forward_and_gradient_match_torch(spec):
     torch = pytest.importorskip("torch")
     f = symbolic.load(spec)
-    fn = eval(f.entry.torch if ":" not in spec else "torch.nn.functional.hardsigmoid",  # noqa: S307
-              {"torch": torch})
+    path = f.entry.torch if ":" not in spec else "torch.nn.functional.hardsigmoid"
+    fn = operator.attrgetter(path.removeprefix("torch."))(torch)
     x = torch.tensor(XS[np.abs(XS) < 20], dtype=torch.float64, requires_grad=True)
     y = fn(x)
     (g,) = torch.autograd.grad(y.sum(), x)
@@ -83,14 +85,17 @@ def test_short_derivatives():
     assert str(symbolic.load("softsign").derivative(2)) == "-2*sign(x)/(Abs(x) + 1)**3"
 
 
-@pytest.mark.parametrize("order", [3, 5])
-def test_any_order(order):
-    f = symbolic.load("mish")
-    r = check.audit(f, order if order < 4 else 3, n=30)
-    assert r.ok
-    assert f.derivative(order) == sympy.diff(f.derivative(order - 1), symbolic.X) or True
+@pytest.mark.parametrize("spec,order", [("mish", 3), ("sigmoid", 4), ("gelu", 4),
+                                        ("softsign", 3)])
+def test_higher_orders_agree_with_mpmath(spec, order):
+    assert check.audit(symbolic.load(spec), order, n=40).ok
+
+
+def test_order_limits():
     with pytest.raises(ActvizError):
-        f.derivative(99)
+        symbolic.load("mish").derivative(99)
+    with pytest.raises(ActvizError):
+        symbolic.load("mish").derivative(-1)
 
 
 def test_renderings():
