@@ -107,3 +107,35 @@ def draw(funcs, kink_lists, zero_grads, orders: int = 2, x_range=None, points: i
     axes[0].set_title(title or ", ".join(f.label for f in funcs))
     fig.align_ylabels(axes)
     return fig
+
+
+def draw_comparison(reference, others, x_range=(-8.0, 8.0), points: int = 1601,
+                    title: str | None = None):
+    """Functions overlaid (top) and their error against ``reference`` (bottom), with the
+    largest absolute error of each marked and labelled."""
+    import numpy as np
+
+    plt = pyplot()
+    xs = np.linspace(*x_range, points)
+    ref = reference.numpy(0)(xs)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 5.6), sharex=True,
+                                      gridspec_kw={"height_ratios": [3, 2]})
+    top.plot(xs, ref, color="k", lw=1.4, label=reference.label)
+    for i, f in enumerate(others):
+        color = COLORS[(i + 1) % len(COLORS)]
+        y = f.numpy(0)(xs)
+        err = y - ref
+        j = int(np.argmax(np.abs(err)))
+        top.plot(xs, y, color=color, lw=1.3, label=f.label)
+        bottom.plot(xs, err, color=color, lw=1.2,
+                    label=f"max |error| {abs(err[j]):.4g} at x = {xs[j]:.4g}")
+        bottom.plot([xs[j]], [err[j]], "o", color=color, ms=4)
+    top.set_ylabel("$f(x)$")
+    bottom.set_ylabel(f"$f(x) - $ {reference.label}")
+    bottom.axhline(0, color="0.6", lw=0.6)
+    bottom.set_xlabel("$x$")
+    top.legend(frameon=False)
+    bottom.legend(frameon=False, fontsize=7)
+    top.set_title(title or f"{', '.join(f.label for f in others)} vs {reference.label}")
+    fig.align_ylabels([top, bottom])
+    return fig
