@@ -1,8 +1,8 @@
 """Compiled XOR training loop (numba): one loop over epochs and samples, parallel over seeds.
 
-Imported only when numba is installed. The activation comes in as two numba-compiled scalar
-functions ``f`` and ``df`` generated from the same sympy expressions as the NumPy path
-(:func:`scalar_pair`), passed as first-class functions so the loop compiles once (and is cached
+Imported only when numba is installed. The activation comes in as one numba-compiled scalar
+function ``x -> (f(x), f'(x))`` generated from the same sympy expressions as the NumPy path
+(:func:`scalar_pair`), passed as a first-class function so the loop compiles once (and is cached
 on disk) for every activation. Each generated pair is checked against the NumPy functions on a
 grid before it is used; if it disagrees or does not compile, the caller falls back to NumPy.
 """
@@ -19,7 +19,8 @@ from actviz.expr import X
 from actviz.xor_train import BCE_EPS, TARGETS, X_AUG
 
 _SIG = types.float64(types.float64)
-_FN = types.FunctionType(_SIG)
+_PAIR_SIG = types.UniTuple(types.float64, 2)(types.float64)
+_FN = types.FunctionType(_PAIR_SIG)
 
 
 @njit(_SIG, cache=True)
@@ -38,43 +39,45 @@ def _softplus(x):
 _SCALAR_CACHE: dict[str, object] = {}
 
 
-def _compile(expr: sympy.Expr):
-    expr = expr.replace(sympy.DiracDelta, lambda *a: sympy.S.Zero)
-    key = sympy.srepr(expr)
+def _compile(fn):
+    """``x -> (f(x), f'(x))`` compiled by numba (common subexpressions computed once)."""
+    exprs = tuple(fn.derivative(k).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero)
+                  for k in (0, 1))
+    key = sympy.srepr(exprs)
     if key not in _SCALAR_CACHE:
-        py = sympy.lambdify(X, expr, modules=[{"sigmoid": _sigmoid, "softplus": _softplus},
-                                              "math"])
-        _SCALAR_CACHE[key] = njit(_SIG)(py)
+        py = sympy.lambdify(X, exprs, cse=True,
+                            modules=[{"sigmoid": _sigmoid, "softplus": _softplus}, "math"])
+        _SCALAR_CACHE[key] = njit(_PAIR_SIG)(py)
     return _SCALAR_CACHE[key]
 
 
 def scalar_pair(fn):
-    """``(f, df)`` as numba scalar functions for an actviz.symbolic.Function, or None."""
+    """``x -> (f(x), f'(x))`` as a numba function for an actviz.symbolic.Function, or None
+    when it does not compile or disagrees with the NumPy functions on a grid."""
     grid = np.concatenate([np.linspace(-40.0, 40.0, 8001), [-1e3, -1e-9, 0.0, 1e-9, 1e3]])
     try:
-        pair = (_compile(fn.derivative(0)), _compile(fn.derivative(1)))
-        for k, g in enumerate(pair):
-            ours = np.array([g(v) for v in grid])
-            ref = fn.numpy(k)(grid)
-            if not np.allclose(ours, ref, rtol=1e-12, atol=1e-300, equal_nan=True):
+        fdf = _compile(fn)
+        ours = np.array([fdf(v) for v in grid])
+        for k in (0, 1):
+            if not np.allclose(ours[:, k], fn.numpy(k)(grid), rtol=1e-12, atol=1e-300,
+                               equal_nan=True):
                 return None
     except Exception:  # noqa: BLE001 - anything numba cannot compile: use the NumPy path
         return None
-    return pair
+    return fdf
 
 
 _KERNEL_SIG = types.void(types.float64[:, :, ::1], types.float64[:, ::1],
                          types.float64[:, ::1], types.float64[::1], types.int64,
-                         types.float64, types.int64, types.int64, _FN, _FN, types.int64,
+                         types.float64, types.int64, types.int64, _FN, types.int64,
                          types.float64[:, :, :, ::1], types.float64[:, :, ::1])
 
 
 @njit(_KERNEL_SIG, parallel=True, cache=True)
-def _train(W1, W2, Xa, T, epochs, lr, mse, batch, f, df, every, snap1, snap2):
+def _train(W1, W2, Xa, T, epochs, lr, mse, batch, fdf, every, snap1, snap2):
     S, I1, H = W1.shape
     K = Xa.shape[0]
     for s in prange(S):
-        z1 = np.empty(H)
         h = np.empty(H + 1)
         d1 = np.empty(H)
         g1 = np.zeros((I1, H))
@@ -88,22 +91,21 @@ def _train(W1, W2, Xa, T, epochs, lr, mse, batch, f, df, every, snap1, snap2):
                     acc = 0.0
                     for i in range(I1):
                         acc += Xa[k, i] * W1[s, i, j]
-                    z1[j] = acc
-                    h[j] = f(acc)
+                    h[j], d1[j] = fdf(acc)
                 h[H] = 1.0
                 z2 = 0.0
                 for j in range(H + 1):
                     z2 += h[j] * W2[s, j]
-                y = f(z2)
+                y, dyz = fdf(z2)
                 t = T[k]
                 if mse:
                     dy = 2.0 * (y - t)
                 else:
                     yc = min(max(y, BCE_EPS), 1.0 - BCE_EPS)
                     dy = (yc - t) / (yc * (1.0 - yc)) if yc == y else 0.0
-                dz2 = dy * df(z2)
+                dz2 = dy * dyz
                 for j in range(H):
-                    d1[j] = W2[s, j] * dz2 * df(z1[j])
+                    d1[j] = W2[s, j] * dz2 * d1[j]
                 if batch:
                     for j in range(H + 1):
                         g2[j] += h[j] * dz2 / K
@@ -129,8 +131,8 @@ def _train(W1, W2, Xa, T, epochs, lr, mse, batch, f, df, every, snap1, snap2):
                 snap2[n, s] = W2[s]
 
 
-def run(W1, W2, epochs, lr, loss, update, f, df, every, snap1, snap2) -> None:
+def run(W1, W2, epochs, lr, loss, update, fdf, every, snap1, snap2) -> None:
     """Train ``W1 (S, 3, H)``, ``W2 (S, H + 1)`` in place; copy the weights into
     ``snap1[n]``, ``snap2[n]`` after every ``every`` epochs."""
     _train(W1, W2, X_AUG, TARGETS, int(epochs), float(lr), int(loss == "mse"),
-           int(update == "batch"), f, df, int(every), snap1, snap2)
+           int(update == "batch"), fdf, int(every), snap1, snap2)

@@ -88,7 +88,7 @@ class Act:
         return slopes[ids] != 0.0  # id -1 picks the trailing 0
 
     def scalar(self):
-        """``(f, df)`` compiled by numba, or None if numba is missing or cannot compile."""
+        """``x -> (f(x), f'(x))`` compiled by numba, or None if it cannot be compiled."""
         from actviz import xor_numba
 
         return xor_numba.scalar_pair(self.fn)
@@ -244,7 +244,7 @@ class Trainer:
         if self.backend == "numba":
             from actviz import xor_numba
 
-            xor_numba.run(W1, W2, epochs, self.lr, self.loss, self.update, *self.scalar,
+            xor_numba.run(W1, W2, epochs, self.lr, self.loss, self.update, self.scalar,
                           every, snap1, snap2)
             return snap1, snap2
         step = online_epochs_numpy if self.update == "online" else batch_epochs_numpy
