@@ -59,6 +59,7 @@ def summarize(run, cfg) -> dict:
     d = {
         "act": act.label,
         "backend": run.backend,
+        "derivative": act.fn.render(1, "sympy"),
         "seeds": n,
         "solved": k,
         "success_rate": _num(k / n),
@@ -183,9 +184,9 @@ def diagnose(d: dict, act, cfg) -> list[str]:
     u = d["unsolved_grad_norm"]
     if u and None not in u.values() and u["start_median"] > 0 and not sat and (
             u["end_median"] < 0.05 * u["start_median"]):
-        out.append(f"The unsolved seeds did not lack gradient at the start (median norm "
-                   f"{u['start_median']:.2g}); it fell to {u['end_median']:.2g}: training "
-                   f"converged towards a stationary point without solving XOR.")
+        out.append(f"The {n - k} unsolved seeds did not lack gradient at the start (median "
+                   f"norm {u['start_median']:.2g}); at the end it was {u['end_median']:.2g}, "
+                   f"yet XOR was not solved.")
     return out
 
 
@@ -215,6 +216,7 @@ def format_text(result) -> str:
             f"95% CI {_pct(lo)}-{_pct(hi)})",
             f"  final loss     median {_fmt(d['final_loss_median'])} (quartiles {_fmt(q1)}, "
             f"{_fmt(q3)}); at the start {_fmt(d['initial_loss_median'])}",
+            f"  f'(x)          {d['derivative']}",
             f"  outputs        {outs}   (seed #{d['representative_seed']}, median final loss)",
         ]
         for layer in LAYERS:

@@ -25,7 +25,8 @@ PROGRESS_AFTER_S = 1.0  # show a progress bar once a run has taken this long
     epilog="""\b
 JSON (--json): {"config": {...}, "activations": [per activation: act, backend, seeds,
 solved, success_rate, success_ci95, final_loss_median, final_loss_quartiles,
-initial_loss_median, representative_seed, outputs (its four outputs, samples in order),
+initial_loss_median, derivative (f' as text), representative_seed, outputs (its
+four outputs, samples in order),
 zero_grad_fraction / tiny_grad_fraction / linear_band_fraction ({hidden, output} x
 {start, end, mean}; linear band null if f has no linear piece), tiny_grad_threshold,
 affine_hidden_fraction, output_xor_residual_median, output_saturated_at_start,
