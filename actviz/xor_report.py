@@ -184,7 +184,8 @@ def diagnose(d: dict, act, cfg) -> list[str]:
     u = d["unsolved_grad_norm"]
     if u and None not in u.values() and u["start_median"] > 0 and not sat and (
             u["end_median"] < 0.05 * u["start_median"]):
-        out.append(f"The {n - k} unsolved seeds did not lack gradient at the start (median "
+        out.append(f"The {n - k} unsolved seed{'s' if n - k > 1 else ''} did not lack "
+                   f"gradient at the start (median "
                    f"norm {u['start_median']:.2g}); at the end it was {u['end_median']:.2g}, "
                    f"yet XOR was not solved.")
     return out
