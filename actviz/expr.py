@@ -119,7 +119,7 @@ def parse(text: str, params: dict[str, sympy.Expr] | None = None) -> sympy.Expr:
     except SyntaxError as exc:
         raise ActvizError(f"not a valid expression: {text!r} ({exc.msg})") from None
     result = _Walker(text.strip(), params or {}).visit(tree.body, 0)
-    if isinstance(result, sympy.logic.boolalg.Boolean):
+    if isinstance(result, sympy.logic.boolalg.Boolean) and not isinstance(result, sympy.Expr):
         raise ActvizError(f"a condition is not a function value: {text!r}")
     if result.has(sympy.Piecewise):
         result = sympy.piecewise_fold(result)

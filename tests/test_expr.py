@@ -36,6 +36,7 @@ def test_unsafe_text_is_rejected_and_runs_nothing(text, tmp_path):
 
 
 @pytest.mark.parametrize("text,expected", [
+    ("x", X),
     ("x^2", X**2),
     ("2*x + 1", 2 * X + 1),
     ("0.2*x", X / 5),
