@@ -30,7 +30,7 @@ def tidy(expr: sympy.Expr) -> sympy.Expr:
     The classical derivative is meant: DiracDelta terms (which live only at kinks, whose
     one-sided values are reported separately) are dropped, ``a*sign(a)`` is ``|a|`` and
     ``sign(a)**2`` is 1. ``1 - tanh(u)**2`` is written ``sech(u)**2``. Then the shortest of a
-    few cheap normal forms wins; full ``simplify`` runs only on small expressions.
+    few cheap normal forms wins (no full ``simplify``: it costs seconds).
     """
     if isinstance(expr, sympy.Piecewise):
         pieces = [(tidy(e), _tidy_condition(c)) for e, c in expr.args]
@@ -40,9 +40,8 @@ def tidy(expr: sympy.Expr) -> sympy.Expr:
     expr = expr.replace(sympy.sign(_W) ** 2, sympy.S.One)
     expr = expr.replace(1 - sympy.tanh(_W) ** 2, sympy.sech(_W) ** 2)
     expr = expr.replace(sympy.tanh(_W) ** 2 - 1, -sympy.sech(_W) ** 2)
-    candidates = [expr, sympy.factor_terms(expr), sympy.together(expr)]
-    if sympy.count_ops(expr) <= 40 and not expr.has(sympy.Abs, sympy.sign):
-        candidates.append(sympy.simplify(expr))
+    candidates = [expr, sympy.factor_terms(expr), sympy.together(expr),
+                  sympy.factor_terms(sympy.expand(expr))]
     return min(candidates, key=lambda e: (sympy.count_ops(e), len(str(e))))
 
 
