@@ -1,0 +1,21 @@
+"""The NumPy backend: the reference twin of every accelerated path.
+
+It evaluates the element formulas of :mod:`actviz.kernels.formulas` on whole arrays in
+float64 (``np.where`` for the pieces, NumPy/SciPy's libm-quality functions) and rounds once
+into ``out``. Always available; any shape, strides and dtype the dispatcher accepts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def run(fn, x, out, p, dy=None) -> None:
+    """out[...] = fn(x) (or dy*fn(x)), NaN where x is NaN, computed in float64."""
+    xf = np.asarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        r = fn(xf, p, None)
+        r = np.where(np.isnan(xf), xf, r)
+        if dy is not None:
+            r = np.asarray(dy, dtype=np.float64) * r
+    out[...] = r
