@@ -153,3 +153,15 @@ def test_mpmath_function_is_high_precision():
     with mpmath.workdps(50):
         v = f.mpmath(0)(mpmath.mpf(-100))
     assert math.isclose(float(v), math.exp(-100), rel_tol=1e-15)
+
+
+@pytest.mark.parametrize("spec,x,order", [
+    ("gelu", -20.0, 0), ("gelu", -20.0, 1), ("elu", -1e-10, 0), ("sigmoid", 40.0, 1),
+    ("gelu:tanh", -6.0, 0), ("celu", -1e-12, 0), ("softplus", -700.0, 0),
+])
+def test_numeric_forms_avoid_cancellation(spec, x, order):
+    """numpy(k) uses expm1, erfc(-a), sigmoid(-a) where the sympy form would cancel."""
+    f = symbolic.load(spec)
+    with mpmath.workdps(400):
+        want = mpmath.diff(f.mpmath(0), mpmath.mpf(x), order)
+    assert float(f.numpy(order)(x)) == pytest.approx(float(want), rel=1e-13)
