@@ -36,17 +36,25 @@ def _softplus(x):
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+@njit(_SIG, cache=True)
+def _one_plus_erf(x):
+    return math.erfc(-x)
+
+
 _SCALAR_CACHE: dict[str, object] = {}
 
 
 def _compile(fn):
     """``x -> (f(x), f'(x))`` compiled by numba (common subexpressions computed once)."""
-    exprs = tuple(fn.derivative(k).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero)
+    from actviz.symbolic import stable_form
+
+    exprs = tuple(stable_form(fn.derivative(k).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero))
                   for k in (0, 1))
     key = sympy.srepr(exprs)
     if key not in _SCALAR_CACHE:
         py = sympy.lambdify(X, exprs, cse=True,
-                            modules=[{"sigmoid": _sigmoid, "softplus": _softplus}, "math"])
+                            modules=[{"sigmoid": _sigmoid, "softplus": _softplus,
+                                      "one_plus_erf": _one_plus_erf}, "math"])
         _SCALAR_CACHE[key] = njit(_PAIR_SIG)(py)
     return _SCALAR_CACHE[key]
 

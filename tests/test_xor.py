@@ -219,3 +219,14 @@ def test_cli_bad_output_path(tmp_path):
     assert res.exit_code == 2 and "extension" in res.output
     res = run_cli("--seeds", "1", "-o", str(tmp_path / "missing" / "xor.png"))
     assert res.exit_code == 2 and "does not exist" in res.output
+
+
+@pytest.mark.parametrize("spec", ["sigmoid", "hard_sigmoid", "ultra_fast_sigmoid", "relu",
+                                  "gelu", "mish", "elu", "gelu:tanh"])
+def test_numba_pair_compiles_and_matches_numpy(spec):
+    """The compiled (f, f') must not silently fall back to NumPy for catalog entries."""
+    pytest.importorskip("numba")
+    from actviz import symbolic
+    from actviz.xor_numba import scalar_pair
+
+    assert scalar_pair(symbolic.load(spec)) is not None
