@@ -3,6 +3,7 @@ import os
 import pytest
 
 from actviz import catalog, gallery, gallery_index
+
 from conftest import run_cli
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
