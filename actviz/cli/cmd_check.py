@@ -29,6 +29,8 @@ def command(names, order, points, claim, params, as_json):
     \b
     JSON (--json) keys:
       ok, results: [{name, order, max_abs_err, max_rel_err, points, ok, worst_x}]
+      (max_rel_err over points where the reference is at least 1e-8 in size;
+      a point passes when |error| <= 1e-12 + 1e-9 |reference|)
 
     \b
     Examples:
@@ -38,7 +40,7 @@ def command(names, order, points, claim, params, as_json):
     """
     from actviz import catalog
     from actviz.check import audit, audit_claim, audit_points
-    from actviz.cli.options import load_functions
+    from actviz.cli.options import is_tty, load_functions
     from actviz.errors import ActvizError
 
     if order is None:
@@ -65,8 +67,9 @@ def command(names, order, points, claim, params, as_json):
                                                         for s in specs]
     audit_points(funcs[0], points)  # validates --points before the long run
     results = []
-    show_progress = not as_json and len(funcs) > 3
-    with click.progressbar(funcs, label="auditing", file=None if show_progress else _Null(),
+    show_progress = is_tty() and not as_json and len(funcs) > 3
+    with click.progressbar(funcs, label="auditing",
+                           file=click.get_text_stream("stderr") if show_progress else _Null(),
                            item_show_func=lambda f: f.label if f else "") as bar:
         for func in bar:
             results += [audit(func, k, points) for k in range(1, order + 1)]
