@@ -32,6 +32,12 @@ def command(names, size, dtype, backends, threads, repeat, no_peers, output, as_
     \b
     JSON keys: size, dtype, threads, backends, machine, floors_ms {copy, dy*x},
     rows [{name, op, impl, ms, floor_ms, ratio}].
+
+    \b
+    Examples:
+      actviz bench mish sigmoid hard_sigmoid
+      actviz bench --threads 1 --repeat 5 --json > benchmarks/results.json
+      actviz bench relu --size 1000000 --dtype float64 --backend numpy --no-peers
     """
     from actviz import bench, kernels
     from actviz.errors import ActvizError

@@ -18,4 +18,4 @@ def run(fn, x, out, p, dy=None) -> None:
         r = np.where(np.isnan(xf), xf, r)
         if dy is not None:
             r = np.asarray(dy, dtype=np.float64) * r
-    out[...] = r
+        out[...] = r  # rounding to float32/16 may overflow to inf where the value is beyond
