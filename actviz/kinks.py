@@ -47,14 +47,15 @@ class Kink:
             "kind": self.kind,
             "order": self.order,
             "one_sided": [
-                {"order": j.order, "left": _num(j.left), "right": _num(j.right),
-                 "value": _num(j.value)}
+                {"order": j.order, "left": json_number(j.left), "right": json_number(j.right),
+                 "value": json_number(j.value)}
                 for j in self.orders
             ],
         }
 
 
-def _num(v: float):
+def json_number(v: float):
+    """float for JSON: None for NaN, the strings "inf"/"-inf" for infinities."""
     import math
 
     if math.isnan(v):

@@ -19,20 +19,12 @@ import sympy
 
 from actviz import kinks as kinks_mod
 from actviz.expr import X
+from actviz.kinks import json_number
 
 GRID_HALF_WIDTH = 1000.0
 GRID_POINTS = 40001
 SATURATION = 1e-3
 SMOOTHNESS_ORDERS = 4
-
-
-def _num(v):
-    if v is None:
-        return None
-    v = float(v)
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
 
 
 @dataclass
@@ -56,12 +48,12 @@ class Properties:
             "monotonic": self.monotonic,
             "zero_centred": self.zero_centred,
             "smoothness": self.smoothness,
-            "lipschitz": _num(self.lipschitz),
+            "lipschitz": json_number(self.lipschitz),
             "extrema": self.extrema,
             "inflection_points": self.inflection_points,
-            "zero_gradient": [[_num(a), _num(b)] for a, b in self.zero_gradient],
-            "saturation": [[_num(a), _num(b)] for a, b in self.saturation],
-            "limits": {k: _num(v) for k, v in self.limits.items()},
+            "zero_gradient": [[json_number(a), json_number(b)] for a, b in self.zero_gradient],
+            "saturation": [[json_number(a), json_number(b)] for a, b in self.saturation],
+            "limits": {k: json_number(v) for k, v in self.limits.items()},
         }
 
 
@@ -215,7 +207,7 @@ def compute(func, kinks: list | None = None) -> Properties:
     zero_grad = zero_gradient_intervals(func.derivative(1))
     ends = (float(x[0]), float(x[-1]))
     rng = {
-        "lo": _num(lo + 0.0), "hi": _num(hi + 0.0),
+        "lo": json_number(lo + 0.0), "hi": json_number(hi + 0.0),
         "lo_closed": _attained(func, lo, lim_lo, x[np.argmin(np.where(finite, y, np.inf))], ends,
                                zero_grad),
         "hi_closed": _attained(func, hi, lim_hi, x[np.argmax(np.where(finite, y, -np.inf))], ends,

@@ -31,7 +31,6 @@ for every scanned point between the neighbouring verification points (e.g. gelu'
 
 from __future__ import annotations
 
-import functools
 import math
 import textwrap
 from dataclasses import dataclass, field
@@ -177,63 +176,22 @@ def _from_keys(keys, info: DtypeInfo, dt):
 # ---- the reference ---------------------------------------------------------------------
 
 def without_cancellation(expr):
-    """``expr`` with exact identities applied where a sum cancels for large |u|:
-    ``c + c*erf(u) = c*erfc(-u)``, ``c - c*erf(u) = c*erfc(u)``,
-    ``c ± c*tanh(u) = 2c*sigmoid(±2u)``, ``c - c*sigmoid(u) = c*sigmoid(-u)``,
-    ``c*exp(u) - c = c*expm1(u)``. Both the float64 and the mpmath forms of the reference
-    are made from the result (gelu far left, gelu:tanh, sigmoid', elu near 0)."""
-    import sympy
-    from sympy.codegen.cfunctions import expm1
+    """The reference's float64 and mpmath forms are made from actviz.symbolic.stable_form
+    (gelu far left, gelu:tanh, sigmoid', elu near 0)."""
+    from actviz.symbolic import stable_form
 
-    from actviz.sym_functions import sigmoid
-
-    def fix(add):
-        const, rest = add.as_coeff_Add()
-        if const == 0:
-            return add
-        terms = list(sympy.Add.make_args(rest))
-        for i, term in enumerate(terms):
-            coeff, f = term.as_coeff_Mul()
-            new = None
-            if isinstance(f, sympy.erf) and coeff == const:
-                new = const * _erfc_neg()(f.args[0])
-            elif isinstance(f, sympy.erf) and coeff == -const:
-                new = const * _erfc_neg()(-f.args[0])
-            elif isinstance(f, sympy.tanh) and abs(coeff) == abs(const):
-                new = 2 * const * sigmoid(2 * f.args[0] * sympy.sign(coeff * const))
-            elif isinstance(f, sigmoid) and coeff == -const:
-                new = const * sigmoid(-f.args[0])
-            elif isinstance(f, sympy.exp) and coeff == -const:
-                new = coeff * expm1(f.args[0])
-            if new is not None:
-                return sympy.Add(*terms[:i], *terms[i + 1:], new)
-        return add
-
-    return expr.replace(lambda e: e.is_Add, fix)
-
-
-@functools.cache
-def _erfc_neg():
-    """sympy function erfc_neg(u) = erfc(-u) = 1 + erf(u), never rewritten by sympy
-    (sympy's own erfc(-u) evaluates itself back to 2 - erfc(u), which cancels)."""
-    import sympy
-
-    return type("erfc_neg", (sympy.Function,), {"is_real": True})
+    return stable_form(expr)
 
 
 def _lambdify(expr):
     """(vectorized float64 function, mpmath scalar function) of x for ``expr``."""
-    import mpmath
     import numpy as np
     import sympy
-    from scipy.special import erfc
 
     from actviz.expr import X
     from actviz.sym_functions import MPMATH_FUNCS, NUMPY_FUNCS
 
-    raw = sympy.lambdify(X, expr, cse=True, modules=[
-        {**NUMPY_FUNCS, "erfc_neg": lambda u: erfc(-np.asarray(u, dtype=np.float64))},
-        "scipy", "numpy"])
+    raw = sympy.lambdify(X, expr, cse=True, modules=[NUMPY_FUNCS, "scipy", "numpy"])
 
     def fast(x):
         x = np.asarray(x, dtype=np.float64)
@@ -241,8 +199,7 @@ def _lambdify(expr):
             y = raw(x)
         return np.broadcast_to(np.asarray(y, dtype=np.float64), x.shape).copy()
 
-    exact = sympy.lambdify(X, expr, modules=[
-        {**MPMATH_FUNCS, "erfc_neg": lambda u: mpmath.erfc(-u)}, "mpmath"])
+    exact = sympy.lambdify(X, expr, modules=[MPMATH_FUNCS, "mpmath"])
     return fast, exact
 
 

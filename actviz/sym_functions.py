@@ -106,5 +106,19 @@ def _mp_softplus(x):
     return mpmath.log1p(mpmath.exp(x)) if x < 0 else x + mpmath.log1p(mpmath.exp(-x))
 
 
-NUMPY_FUNCS = {"sigmoid": _np_sigmoid, "softplus": _np_softplus}
-MPMATH_FUNCS = {"sigmoid": _mp_sigmoid, "softplus": _mp_softplus}
+def _np_erfc_neg(u):
+    import numpy as np
+    from scipy.special import erfc
+
+    return erfc(-np.asarray(u, dtype=float))
+
+
+def _mp_erfc_neg(u):
+    import mpmath
+
+    return mpmath.erfc(-u)
+
+
+# erfc_neg(u) = erfc(-u) = 1 + erf(u): see actviz.symbolic.stable_form
+NUMPY_FUNCS = {"sigmoid": _np_sigmoid, "softplus": _np_softplus, "erfc_neg": _np_erfc_neg}
+MPMATH_FUNCS = {"sigmoid": _mp_sigmoid, "softplus": _mp_softplus, "erfc_neg": _mp_erfc_neg}

@@ -172,49 +172,47 @@ def _no_delta(expr: sympy.Expr) -> sympy.Expr:
         sympy.DiracDelta) else expr
 
 
-_ONE_PLUS_ERF = sympy.Function("one_plus_erf")
+ERFC_NEG = sympy.Function("erfc_neg", real=True)  # erfc(-u) = 1 + erf(u), kept unevaluated
 
 
 def stable_form(expr: sympy.Expr) -> sympy.Expr:
-    """Rewrites for float evaluation that avoid cancellation: exp(a) - 1 -> expm1(a),
-    log(1 + a) -> log1p(a), 1 - sigmoid(a) -> sigmoid(-a), 1 + erf(a) -> erfc(-a),
-    1 + tanh(a) -> 2 sigmoid(2a)."""
+    """The same function, rewritten for float evaluation without cancellation.
+
+    In sums: ``c + c*erf(u) = c*erfc(-u)``, ``c - c*erf(u) = c*erfc(u)``,
+    ``c ± c*tanh(u) = 2c*sigmoid(±2u)``, ``c - c*sigmoid(u) = c*sigmoid(-u)``; then
+    ``exp(u) - 1 -> expm1(u)`` and ``log(1 + u) -> log1p(u)``. (sympy's own ``erfc(-u)``
+    evaluates back to ``2 - erfc(u)``, hence the unevaluated ``erfc_neg``.)
+    """
     from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
 
-    sig = expr.atoms(sympy.Function)
-    if any(type(f).__name__ == "sigmoid" for f in sig):
-        from actviz.sym_functions import sigmoid
-
-        expr = expr.replace(1 - sigmoid(_W), sigmoid(-_W))
-    if expr.has(sympy.erf, sympy.tanh):
-        expr = expr.replace(lambda e: e.is_Add, _one_plus)
+    if expr.has(sympy.erf, sympy.tanh, sympy.Function):
+        expr = expr.replace(lambda e: e.is_Add, _cancel_free_sum)
     if expr.has(sympy.exp, sympy.log):
         expr = optimize(expr, [expm1_opt, log1p_opt])
     return expr
 
 
-def _one_plus(add):
-    """In a sum, c + c*erf(a) -> c*one_plus_erf(a) and c + c*tanh(a) -> 2c*sigmoid(2a)."""
+def _cancel_free_sum(add):
     from actviz.sym_functions import sigmoid
 
     const, rest = add.as_coeff_Add()
     if const == 0:
         return add
     terms = list(sympy.Add.make_args(rest))
-    for i, t in enumerate(terms):
-        coeff, f = t.as_coeff_Mul()
-        if coeff != const or not isinstance(f, (sympy.erf, sympy.tanh)):
-            continue
-        a = f.args[0]
-        new = const * _ONE_PLUS_ERF(a) if isinstance(f, sympy.erf) else 2 * const * sigmoid(2 * a)
-        return sympy.Add(new, *terms[:i], *terms[i + 1:])
+    for i, term in enumerate(terms):
+        coeff, f = term.as_coeff_Mul()
+        new = None
+        if isinstance(f, sympy.erf) and coeff == const:
+            new = const * ERFC_NEG(f.args[0])
+        elif isinstance(f, sympy.erf) and coeff == -const:
+            new = const * ERFC_NEG(-f.args[0])
+        elif isinstance(f, sympy.tanh) and abs(coeff) == abs(const):
+            new = 2 * const * sigmoid(2 * f.args[0] * sympy.sign(coeff * const))
+        elif isinstance(f, sigmoid) and coeff == -const:
+            new = const * sigmoid(-f.args[0])
+        if new is not None:
+            return sympy.Add(*terms[:i], *terms[i + 1:], new)
     return add
-
-
-def _one_plus_erf(a):
-    from scipy.special import erfc
-
-    return erfc(-a)
 
 
 def numpy_function(expr: sympy.Expr):
@@ -222,8 +220,7 @@ def numpy_function(expr: sympy.Expr):
     import numpy as np
 
     raw = sympy.lambdify(X, stable_form(_no_delta(expr)),
-                         modules=[{**NUMPY_FUNCS, "one_plus_erf": _one_plus_erf}, "scipy",
-                                  "numpy"], cse=True)
+                         modules=[NUMPY_FUNCS, "scipy", "numpy"], cse=True)
 
     def f(x):
         x = np.asarray(x, dtype=np.float64)

@@ -37,7 +37,7 @@ def _softplus(x):
 
 
 @njit(_SIG, cache=True)
-def _one_plus_erf(x):
+def _erfc_neg(x):
     return math.erfc(-x)
 
 
@@ -54,7 +54,7 @@ def _compile(fn):
     if key not in _SCALAR_CACHE:
         py = sympy.lambdify(X, exprs, cse=True,
                             modules=[{"sigmoid": _sigmoid, "softplus": _softplus,
-                                      "one_plus_erf": _one_plus_erf}, "math"])
+                                      "erfc_neg": _erfc_neg}, "math"])
         _SCALAR_CACHE[key] = njit(_PAIR_SIG)(py)
     return _SCALAR_CACHE[key]
 

@@ -40,7 +40,7 @@ def command(names, order, points, claim, params, as_json):
     """
     from actviz import catalog
     from actviz.check import audit, audit_claim, audit_points
-    from actviz.cli.options import is_tty, load_functions
+    from actviz.cli.options import is_tty, load_functions, progress_stream
     from actviz.errors import ActvizError
 
     if order is None:
@@ -69,7 +69,7 @@ def command(names, order, points, claim, params, as_json):
     results = []
     show_progress = is_tty() and not as_json and len(funcs) > 3
     with click.progressbar(funcs, label="auditing",
-                           file=click.get_text_stream("stderr") if show_progress else _Null(),
+                           file=progress_stream(show_progress),
                            item_show_func=lambda f: f.label if f else "") as bar:
         for func in bar:
             results += [audit(func, k, points) for k in range(1, order + 1)]
@@ -80,16 +80,6 @@ def command(names, order, points, claim, params, as_json):
         _print_table(results, ok)
     raise SystemExit(0 if ok else 1)
 
-
-class _Null:
-    def write(self, *_):
-        pass
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
 
 
 def _print_table(results, ok):

@@ -30,7 +30,7 @@ def command(out, patterns, index, list_only, quiet):
     import os
 
     from actviz import gallery
-    from actviz.cli.options import is_tty
+    from actviz.cli.options import is_tty, progress_stream
     from actviz.errors import ActvizError
 
     chosen = gallery.select(gallery.items(), patterns)
@@ -49,7 +49,7 @@ def command(out, patterns, index, list_only, quiet):
 
     show = is_tty() and not quiet
     steps = len(chosen) + (1 if index else 0)
-    with click.progressbar(length=steps, label="gallery", file=None if show else _Null(),
+    with click.progressbar(length=steps, label="gallery", file=progress_stream(show),
                            show_pos=True) as bar:
         written = gallery.build(out, chosen, progress=lambda it: bar.update(1))
         if index:
@@ -60,13 +60,3 @@ def command(out, patterns, index, list_only, quiet):
         click.echo(f"{os.path.getsize(p) / 1024:8.1f} KiB  {p}")
     click.echo(f"{len(written)} files, {total / 1024 / 1024:.2f} MiB in {out}")
 
-
-class _Null:
-    def write(self, *_):
-        pass
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False

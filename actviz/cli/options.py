@@ -62,6 +62,22 @@ def is_tty() -> bool:
     return sys.stderr.isatty()
 
 
+class _NullStream:
+    def write(self, *_):
+        pass
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def progress_stream(show: bool):
+    """Where a click.progressbar writes: stderr when shown, nowhere otherwise."""
+    return click.get_text_stream("stderr") if show else _NullStream()
+
+
 def load_functions(specs: tuple[str, ...], params: dict[str, str]):
     """symbolic.Function for each NAME/expression; each -p goes to every name that has it.
 
