@@ -57,6 +57,9 @@ def save(fig, path: str) -> str:
     os.close(fd)
     try:
         fig.savefig(tmp, format=ext, metadata=metadata, bbox_inches="tight")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a figure is an ordinary file
         os.replace(tmp, path)
     except OSError as exc:
         raise ActvizError(f"cannot write {path!r}: {exc.strerror or exc}") from None
