@@ -175,14 +175,6 @@ def _from_keys(keys, info: DtypeInfo, dt):
 
 # ---- the reference ---------------------------------------------------------------------
 
-def without_cancellation(expr):
-    """The reference's float64 and mpmath forms are made from actviz.symbolic.stable_form
-    (gelu far left, gelu:tanh, sigmoid', elu near 0)."""
-    from actviz.symbolic import stable_form
-
-    return stable_form(expr)
-
-
 def _lambdify(expr):
     """(vectorized float64 function, mpmath scalar function) of x for ``expr``."""
     import numpy as np
@@ -216,7 +208,10 @@ class Reference:
     def __init__(self, func, order: int, lo: float, hi: float):
         import numpy as np
 
-        expr = without_cancellation(func.derivative(order))
+        from actviz.symbolic import stable_form
+
+        # float64 and mpmath forms without cancellation (gelu far left, sigmoid', elu near 0)
+        expr = stable_form(func.derivative(order))
         self.fast, self.exact_f = _lambdify(expr)
         self._cache: dict[float, float] = {}
         self.untrusted: list[tuple[float, float]] = []

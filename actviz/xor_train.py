@@ -26,6 +26,7 @@ import sympy
 
 from actviz.errors import ActvizError
 from actviz.expr import X
+from actviz.properties import zero_gradient_intervals
 
 # the experiment of our origin: inputs in this order, targets 1, 1, 0, 0
 INPUTS = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
@@ -54,8 +55,7 @@ class Act:
         d = self._df(grid)
         self.max_abs_derivative = float(np.nanmax(np.abs(d))) if np.isfinite(d).any() else 1.0
         self.non_decreasing = bool(np.all(d >= 0.0))
-        self.zero_grad_intervals = [iv[:2] for e, s in _pairs(fn.derivative(1)) if e == 0
-                                    for iv in _intervals(s) if iv[0] < iv[1]]
+        self.zero_grad_intervals = zero_gradient_intervals(fn.derivative(1))
         # affine pieces of f: (intervals, key) where key indexes self.affine_maps (slope, b)
         self.affine_maps: list[tuple[float, float]] = []
         self._pieces = []
