@@ -208,7 +208,7 @@ def _run(pl: Plan, which: str, x, dy, out, backend: str):
 
         numpy_.run(fn, x, out, pl.p, dy)
     elif name == "numba":
-        _run_numba(fn, x, dy, out, pl.p)
+        _run_numba(fn, x, dy, out, pl.p, (pl.kernel.name, which, pl.exact))
     else:
         from actviz.kernels import cupy_
 
@@ -226,10 +226,10 @@ def _xp(a):
     return numpy
 
 
-def _run_numba(fn, x, dy, out, p) -> None:
+def _run_numba(fn, x, dy, out, p, what) -> None:
     import numpy as np
 
-    from actviz.kernels import numba_
+    from actviz.kernels import fast32, numba_
 
     cdt = np.dtype(np.float64 if out.dtype == np.float64 else np.float32)
     arrays = [x, out] + ([dy] if dy is not None else [])
@@ -244,9 +244,11 @@ def _run_numba(fn, x, dy, out, p) -> None:
         x1 = np.ascontiguousarray(x1)
     if d1 is not None and not d1.flags.c_contiguous:
         d1 = np.ascontiguousarray(d1)
-    numba_.run(fn, x1, o1, p, d1)
+    fast = fast32.lookup(*what, p) if cdt == np.float32 else None
+    numba_.run(fn, x1, o1, p, d1, fast)
     if not same:
-        out[...] = o1.reshape(out.shape, order=order)
+        with np.errstate(over="ignore"):  # float16 out: values beyond its range become inf
+            out[...] = o1.reshape(out.shape, order=order)
 
 
 def _same_view(a, b) -> bool:

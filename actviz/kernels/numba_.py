@@ -8,8 +8,10 @@ a forward call compiles the forward only. Arrays of at least ``PARALLEL_MIN`` el
 to a ``prange`` loop over blocks of ``BLOCK`` elements (the inner loop vectorizes); smaller
 ones to a serial loop, which also keeps compilation cheap for small inputs.
 
-float32 data is computed in float64 with the vectorizable exp/expm1/log1p of
-:mod:`actviz.kernels.fastmath` and rounded once; float64 data uses libm.
+float32 data goes to the float32 formulas of :mod:`actviz.kernels.fast32` where one
+exists for the (activation, order, parameters); otherwise it is computed in float64 with
+the vectorizable exp/expm1/log1p of :mod:`actviz.kernels.fastmath` and rounded once.
+float64 data uses libm.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import hashlib
 import numpy as np
 from numba import njit, prange
 
-from actviz.kernels import fastmath
+from actviz.kernels import fast32, fastmath
 from actviz.kernels import formulas as F
 
 PARALLEL_MIN = 1 << 16
@@ -30,7 +32,7 @@ def _source_stamp() -> int:
     # The compiled loops inline the formulas; numba's cache only watches the file of the
     # cached function, so the formulas' source hash is part of each loop's cache key.
     h = hashlib.sha256()
-    for mod in (F, fastmath):
+    for mod in (F, fastmath, fast32):
         with open(mod.__file__, "rb") as fh:
             h.update(fh.read())
     return int(h.hexdigest()[:14], 16)
@@ -89,24 +91,62 @@ def _binary(fn, parallel: bool):
     return binary_ser
 
 
+def _unary32(fn, parallel: bool):
+    stamp = STAMP
+
+    @njit(parallel=parallel, cache=True, nogil=True, **fast32.JIT)
+    def unary32(x, out, p):
+        for i in prange(x.size):
+            xv = x[i]
+            r = fn(xv, p)
+            out[i] = r if xv == xv else xv
+        return stamp + 2
+
+    return unary32
+
+
+def _binary32(fn, parallel: bool):
+    stamp = STAMP
+
+    @njit(parallel=parallel, cache=True, nogil=True, **fast32.JIT)
+    def binary32(dy, x, out, p):
+        for i in prange(x.size):
+            xv = x[i]
+            r = fn(xv, p)
+            out[i] = dy[i] * (r if xv == xv else xv)
+        return stamp + 3
+
+    return binary32
+
+
 _LOOPS: dict = {}
+_MAKERS = {(False, False): _unary, (True, False): _binary, (False, True): _unary32,
+           (True, True): _binary32}
 
 
-def _loop(fn, binary: bool, parallel: bool):
-    key = (fn, binary, parallel)
+def _loop(fn, binary: bool, parallel: bool, f32: bool = False):
+    key = (fn, binary, parallel, f32)
     loop = _LOOPS.get(key)
     if loop is None:
-        loop = _LOOPS[key] = (_binary if binary else _unary)(fn, parallel)
+        loop = _LOOPS[key] = _MAKERS[binary, f32](fn, parallel)
     return loop
 
 
-def run(fn, x, out, p, dy=None) -> None:
-    """out[i] = fn(x[i]) (or dy[i]*fn(x[i])) for 1-D contiguous arrays of one float dtype."""
+def run(fn, x, out, p, dy=None, fast=None) -> None:
+    """out[i] = fn(x[i]) (or dy[i]*fn(x[i])) for 1-D contiguous arrays of one float dtype;
+    ``fast`` is ``(formula, float32 params)`` from :func:`fast32.lookup` for float32 data."""
     n = x.size
     if n == 0:
         return
-    tag = out.dtype.type(0)
     parallel = n >= PARALLEL_MIN
+    if fast is not None and out.dtype == np.float32:
+        fn32, p32 = fast
+        if dy is None:
+            _loop(fn32, False, parallel, True)(x, out, p32)
+        else:
+            _loop(fn32, True, parallel, True)(dy, x, out, p32)
+        return
+    tag = out.dtype.type(0)
     if dy is None:
         _loop(fn, False, parallel)(x, out, p, tag)
     else:

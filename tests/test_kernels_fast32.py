@@ -1,0 +1,130 @@
+"""The numba backend's float32 fast path (actviz.kernels.fast32) where it is hardest: next to
+the interior zeros of f' (mish, silu), where the result is subnormal, at the clamps of the
+exponential, at the window edges and at the far tails; against mpmath at 60 digits."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+
+from actviz import kernels, symbolic
+
+numba = pytest.importorskip("numba")
+fast32 = pytest.importorskip("actviz.kernels.fast32")
+
+F32 = np.float32
+ULPS = 4
+PAIRS = sorted(fast32.FAST)
+
+
+def _around(x0: float, n: int) -> list[float]:
+    """x0 rounded to float32 and its n float32 neighbours on each side."""
+    c = F32(x0)
+    out = [c]
+    lo = hi = c
+    for _ in range(n):
+        lo, hi = np.nextafter(lo, F32(-np.inf)), np.nextafter(hi, F32(np.inf))
+        out += [lo, hi]
+    return out
+
+
+def points() -> np.ndarray:
+    rng = np.random.default_rng(7)
+    pts = [*rng.uniform(-12, 12, 300), *rng.uniform(-130, -80, 120), *rng.uniform(80, 130, 40)]
+    pts += [*(-(10.0 ** rng.uniform(-40, 38, 80))), *(10.0 ** rng.uniform(-40, 38, 80))]
+    for zero in (fast32.MISH0.x0, fast32.SILU0.x0):
+        pts += _around(zero, 20)
+        for edge in (-0.125, 0.125):
+            pts += _around(zero + edge, 3)
+    pts += _around(-104.0, 3) + _around(-125.0, 3) + _around(-87.33655, 3)
+    pts += [0.0, -0.0, 1e-45, -1e-45, 0.5, -0.5]
+    return np.unique(np.array(pts, dtype=F32))
+
+
+def ulp_error(got: np.ndarray, want: np.ndarray) -> np.ndarray:
+    w32 = want.astype(F32)
+    unit = np.spacing(np.abs(w32)).astype(np.float64)
+    err = np.abs(got.astype(np.float64) - want) / unit
+    return np.where(got == w32, 0.0, err)
+
+
+def truth(name: str, order: int, x: np.ndarray) -> np.ndarray:
+    fm = symbolic.load(name).mpmath(order)
+    with mpmath.workdps(60):
+        return np.array([float(mpmath.re(fm(mpmath.mpf(float(v))))) for v in x])
+
+
+@pytest.mark.parametrize("name,which", PAIRS)
+def test_fast_path_within_4_ulp(name, which):
+    x = points()
+    order = {"f": 0, "d1": 1}[which]
+    got = kernels.derivative(name, x, order, backend="numba")
+    assert got.dtype == F32
+    want = truth(name, order, x)
+    err = ulp_error(got, want)
+    bad = np.flatnonzero(err > ULPS)
+    assert bad.size == 0, ", ".join(f"x={x[i]!r} got {got[i]!r} want {want[i]!r} "
+                                    f"({err[i]:.1f} ulp)" for i in bad[:5])
+
+
+@pytest.mark.parametrize("name,which", PAIRS)
+def test_fast_path_is_taken_and_matches_numpy(name, which, monkeypatch):
+    """The float32 loops are the ones running (not the float64 fallback), and they agree
+    with the NumPy backend on a large array (the parallel loop)."""
+    calls = []
+    real = fast32.lookup
+
+    def spy(*args):
+        r = real(*args)
+        calls.append(r is not None)
+        return r
+
+    monkeypatch.setattr(fast32, "lookup", spy)
+    x = (np.random.default_rng(3).standard_normal(1 << 17) * 6).astype(F32)
+    order = {"f": 0, "d1": 1}[which]
+    got = kernels.derivative(name, x, order, backend="numba")
+    want = kernels.derivative(name, x.astype(np.float64), order, backend="numpy")
+    assert calls == [True]
+    assert ulp_error(got, want).max() <= ULPS
+
+
+def test_fast_path_only_where_arguments_of_exp_are_exact():
+    p = (2.0, 0.0, 0.0, 0.0)
+    assert fast32.lookup("silu", "d1", {"alpha": Fraction(2)}, p) is None
+    assert fast32.lookup("celu", "f", {"alpha": Fraction(1, 2)}, p) is None
+    assert fast32.lookup("elu", "f", {"alpha": Fraction(1, 2)}, p) is not None
+    assert fast32.lookup("mish", "d2", {}, p) is None  # f'' keeps the float64 path
+    # and the fallback is still exact: silu with alpha = 2 at far negative x
+    x = np.array([-60.0, -30.0, -1.0], dtype=F32)
+    got = kernels.derivative("silu", x, 1, backend="numba", alpha=2)
+    fm = symbolic.load("silu", {"alpha": "2"}).mpmath(1)
+    with mpmath.workdps(60):
+        want = np.array([float(fm(mpmath.mpf(float(v)))) for v in x])
+    assert ulp_error(got, want).max() <= ULPS
+
+
+@pytest.mark.parametrize("zero", ["MISH0", "SILU0"])
+def test_zero_windows_expand_the_bracket_exactly(zero):
+    """B(x0 + d) = d h(d) on the window, with x0 and h's Taylor coefficients derived at
+    import: checked against B evaluated at 50 digits."""
+    z = getattr(fast32, zero)
+    mpmath.mp.dps = 50
+    try:
+        if zero == "MISH0":
+            def b(x):
+                v = mpmath.exp(x)
+                return 4 * (1 + x) + v * (6 + 4 * x) + 4 * v ** 2 + v ** 3
+        else:
+            def b(x):
+                return 1 + x + mpmath.exp(x)
+        x0 = mpmath.findroot(b, z.x0)
+        assert abs(float(x0) - z.x0) <= 2e-16 * abs(z.x0)
+        for d in (-0.125, -0.05, 1e-6, 0.07, 0.125):
+            want = b(x0 + d) / d
+            got = sum(c * d ** k for k, c in enumerate(z.c))
+            assert abs(got - float(want)) <= 1e-11 * abs(float(want))
+    finally:
+        mpmath.mp.dps = 15
