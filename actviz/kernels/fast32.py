@@ -37,6 +37,7 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
+from actviz.kernels import formulas as F
 from actviz.kernels.fastmath import i64_as_f64
 
 JIT = {"error_model": "numpy", "fastmath": {"contract"}}
@@ -422,6 +423,41 @@ def gelu_d1(x, p):
     return d * _gelu_h(d) if np.abs(d) < _WIN else ph + xphi
 
 
+# ------------------------------------------------------------------------ rational ones
+
+
+def _floor32(q: Fraction) -> np.float32:
+    """Largest float32 <= q (so that ``x <= q`` is ``x <= _floor32(q)`` for float32 x)."""
+    f = f32(float(q))
+    return np.nextafter(f, f32(-np.inf)) if Fraction(float(f)) > q else f
+
+
+def _ceil32(q: Fraction) -> np.float32:
+    f = f32(float(q))
+    return np.nextafter(f, f32(np.inf)) if Fraction(float(f)) < q else f
+
+
+@_inline
+def softsign_f(x, p):
+    r = x / (ONE + np.abs(x))
+    return r if np.abs(x) < f32(np.inf) else (ONE if x > ZERO else -ONE)
+
+
+_UFS_NEG = _floor32(Fraction(-17, 5))  # x <= -3.4
+_UFS_POS = _ceil32(Fraction(17, 5))  # x < 3.4
+_UFS = {k: f32(getattr(F, f"_U_{k}")) for k in ("LOW", "HIGH", "P", "Q", "SLOPE")}
+_U_LOW, _U_HIGH, _U_P, _U_Q, _U_SLOPE = (_UFS[k] for k in ("LOW", "HIGH", "P", "Q", "SLOPE"))
+
+
+@_inline
+def ultra_fast_sigmoid_f(x, p):
+    mid = (ONE + (f32(1.25) if x >= ZERO else f32(0.25)) * x) / (TWO + np.abs(x))
+    lin_lo = _U_P + _U_SLOPE * (x + f32(6.0))  # x + 6 is exact for -12 <= x <= -3
+    lin_hi = _U_Q + _U_SLOPE * (x - f32(6.0))
+    return _U_LOW if x <= f32(-6.0) else (lin_lo if x <= _UFS_NEG else (
+        mid if x < _UFS_POS else (lin_hi if x < f32(6.0) else _U_HIGH)))
+
+
 # -------------------------------------------------------------------------- the registry
 
 
@@ -449,6 +485,8 @@ FAST = {
     ("mish", "f"): mish_f,
     ("mish", "d1"): mish_d1,
     ("gelu", "f"): gelu_f,
+    ("softsign", "f"): softsign_f,
+    ("ultra_fast_sigmoid", "f"): ultra_fast_sigmoid_f,
     ("gelu", "d1"): gelu_d1,
 }
 
