@@ -70,6 +70,7 @@ _LN2 = f32(math.log(2))
 _LN2_LO_LOG = f32(math.log(2) - float(f32(math.log(2))))
 _EXP_MIN = f32(-104.0)  # exp(-104) < 2**-150: rounds to 0 in float32
 _EXPW_MIN = f32(-125.0)  # 125 exp(-125) < 2**-150 as well
+_TWO_M64 = f32(2.0 ** -64)
 _E = [f32(1.0 / math.factorial(k)) for k in range(2, 9)]  # 1/2!, ..., 1/8!
 _E2, _E3, _E4, _E5, _E6, _E7, _E8 = _E
 _A = [f32(2.0 / (2 * k + 1)) for k in range(1, 7)]  # 2/3, 2/5, ..., 2/13
@@ -263,9 +264,16 @@ def selu_d1(x, p):
 
 @_inline
 def silu_f(x, p):
-    v = exp_w(-np.abs(x))
-    s = (1.0 if x >= ZERO else v) / (1.0 + v)
-    return 0.0 if s == 0.0 else np.float64(x) * s
+    # x sigmoid(x) in float32. For x < 0: x exp(x) = 2**k (x + x q) (one fused rounding,
+    # no rounding of 1 + q), carried with 2**(k + 64) (normal down to x = -125) so that the
+    # result is rounded once more, at the end, where it is subnormal.
+    a = -np.abs(x)
+    kf, q = _reduce(a, _EXPW_MIN)
+    sc = bits_as_f32((np.int32(kf) + 64 + 127) << 23)
+    w = ONE + ((ONE + q) * sc) * _TWO_M64
+    pos = x >= ZERO
+    r = (x if pos else (x + x * q) * sc) / w
+    return r if pos else (r * _TWO_M64 if a >= _EXPW_MIN else ZERO)
 
 
 @_inline
