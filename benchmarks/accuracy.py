@@ -9,6 +9,10 @@ and 4 ulp.
 
     python benchmarks/accuracy.py                     # binades 2**-4 .. 2**7, ~2 min
     python benchmarks/accuracy.py mish silu --lo -20 --hi 7
+    python benchmarks/accuracy.py --peers             # also PyTorch and ONNX Runtime forwards
+
+``--peers`` measures the forwards of PyTorch and ONNX Runtime (where installed) the same
+way on every 16th float32 of the binades, for context next to ``actviz bench``.
 """
 
 from __future__ import annotations
@@ -64,12 +68,41 @@ def scan(name: str, order: int, chunks) -> dict:
     return {"worst_ulp": worst, "at": at, "points": n, "over": over}
 
 
+def scan_peers(names, lo: int, hi: int) -> None:
+    from actviz import bench
+
+    torch_ops = bench._torch_ops(1)
+    print(f"\nforwards of the peers, every 16th float32 with 2**{lo} <= |x| < 2**{hi}")
+    print(f"{'activation':12s} {'peer':12s} {'max ulp':>12s}  {'at x':>14s}  {'>4 ulp':>9s}")
+    xs = np.concatenate([c[::16] for c in float32_range(lo, hi)])
+    x = np.concatenate([xs, -xs])
+    want = kernels.forward  # the float64 path as the reference, as above
+    for name in names:
+        ref = want(name, x.astype(np.float64), backend="numba")
+        runs = {"actviz": lambda o, n=name: kernels.forward(n, x, out=o, backend="numba")}
+        fw = torch_ops.get(name, (None, None))[0]
+        if fw is not None:
+            runs["torch"] = lambda o, fw=fw: fw(x, o)
+        ort = bench._ort_forward(name, x, 1)
+        if ort is not None:
+            runs["onnxruntime"] = ort
+        for peer, run in runs.items():
+            o = np.empty_like(x)
+            run(o)
+            err = ulp_error(o, ref)
+            err[~np.isfinite(ref)] = 0.0
+            i = int(err.argmax())
+            print(f"{name:12s} {peer:12s} {err[i]:12.4g}  {float(x[i])!r:>14}  "
+                  f"{int((err > 4).sum()):9d}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", help="activations (default: every fast-path one)")
     ap.add_argument("--lo", type=int, default=-4, help="smallest binade scanned exhaustively")
     ap.add_argument("--hi", type=int, default=7, help="binade above the last one scanned")
     ap.add_argument("--stride", type=int, default=256, help="sample of the whole float32 line")
+    ap.add_argument("--peers", action="store_true", help="also PyTorch's and ONNX Runtime's")
     a = ap.parse_args()
     pairs = [(n, w) for n, w in sorted(fast32.FAST) if not a.names or n in a.names]
     print(f"float32 fast path: every float32 with 2**{a.lo} <= |x| < 2**{a.hi}, plus every "
@@ -83,6 +116,8 @@ def main() -> None:
         print(f"{name:12s} {which:5s} {r['worst_ulp']:8.2f}  {r['at']!r:>14}  "
               f"{r['over'][1]:9d} {r['over'][2]:7d} {r['over'][4]:6d}  {r['points']:,} "
               f"({time.perf_counter() - t:.0f} s)", flush=True)
+    if a.peers:
+        scan_peers(sorted({n for n, w in pairs if w == "f"}), a.lo, a.hi)
 
 
 if __name__ == "__main__":
