@@ -159,6 +159,10 @@ def run(names=None, *, size: int = 10**7, dtype: str = "float32", backends=("num
     res.floors["copy"] = best_ms(lambda: copy(x, o), repeat)
     res.floors["dy*x"] = best_ms(lambda: mul(dy, x, o), repeat)
     fl, bl = res.floors["copy"], res.floors["dy*x"]
+    gpu_floor = {}
+    if "cupy" in backends:  # the device's own floors: copy and dy*x between device arrays
+        gpu_floor = _gpu_floors(x, dy, repeat)
+        res.floors["gpu copy"], res.floors["gpu dy*x"] = gpu_floor["forward"], gpu_floor["backward"]
     # actviz first, then each peer in its own phase: their thread pools spin after work and
     # would steal the 2 cores from whoever runs next.
     for name in names:
@@ -172,8 +176,9 @@ def run(names=None, *, size: int = 10**7, dtype: str = "float32", backends=("num
             def bwd(name=name, b=b, xb=xb, dyb=dyb, ob=ob, sync=sync):
                 sync(kernels.backward(name, dyb, x=xb, out=ob, backend=b))
 
-            res.rows.append(Row(name, "forward", b, best_ms(fwd, repeat), fl))
-            res.rows.append(Row(name, "backward", b, best_ms(bwd, repeat), bl))
+            ff, bf = (gpu_floor["forward"], gpu_floor["backward"]) if b == "cupy" else (fl, bl)
+            res.rows.append(Row(name, "forward", b, best_ms(fwd, repeat), ff))
+            res.rows.append(Row(name, "backward", b, best_ms(bwd, repeat), bf))
     if not peers:
         return res
     torch_ops = _torch_ops(threads)
@@ -204,6 +209,17 @@ def _on_device(backend, x, dy, o):
     import cupy
 
     return cupy.asarray(x), cupy.asarray(dy), cupy.empty(o.shape, o.dtype)
+
+
+def _gpu_floors(x, dy, repeat: int) -> dict:
+    """Device-to-device copy and dy*x (CuPy) on the same data, in ms."""
+    import cupy
+
+    xb, dyb = cupy.asarray(x), cupy.asarray(dy)
+    ob = cupy.empty_like(xb)
+    sync = _sync("cupy")
+    return {"forward": best_ms(lambda: sync(cupy.copyto(ob, xb)), repeat),
+            "backward": best_ms(lambda: sync(cupy.multiply(dyb, xb, out=ob)), repeat)}
 
 
 def _sync(backend):

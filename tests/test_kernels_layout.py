@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from actviz import catalog, kernels
+from actviz.errors import ActvizError
 
 BACKENDS = [b for b in ("numpy", "numba") if b in kernels.backends()]
 NAMES = ["mish", "hard_sigmoid:pytorch", "softsign"]  # few: numba compiles per dtype
@@ -95,17 +96,25 @@ SPECS = catalog.names() + [f"{e.name}:{v.name}" for e in catalog.ENTRIES for v i
 def test_cupy_parity(spec):
     cupy = _cupy()
     x = np.concatenate([np.linspace(-30, 30, 1001), [0.0, np.inf, -np.inf, np.nan, 1e30]])
-    for dtype in (np.float32, np.float64):
+    for dtype in (np.float16, np.float32, np.float64):
         xs = x.astype(dtype)
         xd = cupy.asarray(xs)
-        for got, want in [
+        cases = [
             (kernels.forward(spec, xd), kernels.forward(spec, xs, backend="numpy")),
             (kernels.derivative(spec, xd, 2), kernels.derivative(spec, xs, 2, backend="numpy")),
             (kernels.backward(spec, xd, x=xd), kernels.backward(spec, xs, x=xs, backend="numpy")),
-        ]:
+            (kernels.forward(spec, xd[::3]), kernels.forward(spec, xs[::3], backend="numpy")),
+        ]
+        try:
+            y = kernels.forward(spec, xs, backend="numpy")
+            cases.append((kernels.backward(spec, xd, y=cupy.asarray(y)),
+                          kernels.backward(spec, xs, y=y, backend="numpy")))
+        except ActvizError:  # y does not determine the gradient here
+            pass
+        for got, want in cases:
             assert isinstance(got, cupy.ndarray) and got.dtype == dtype
             np.testing.assert_allclose(cupy.asnumpy(got), want, rtol=4 * np.finfo(dtype).eps,
-                                       atol=0, err_msg=spec)
+                                       atol=0, err_msg=spec, equal_nan=True)
 
 
 @pytest.mark.gpu

@@ -27,10 +27,12 @@ def command(names, size, dtype, backends, threads, repeat, no_peers, output, as_
     Each op writes into a preallocated output; best of --repeat runs after a warm-up
     (which includes numba compilation). Floors measured in the same run: a parallel copy
     for the forward, a parallel dy*x loop (three streams) for the backward. Ratios are to
-    the floor. Peers (PyTorch, ONNX Runtime) are timed when installed.
+    the floor. Peers (PyTorch, ONNX Runtime) are timed when installed. With --backend
+    cupy the CuPy rows are measured against the device's own copy and dy*x (floors
+    "gpu copy", "gpu dy*x"); use --size 100000000 or more there.
 
     \b
-    JSON keys: size, dtype, threads, backends, machine, floors_ms {copy, dy*x},
+    JSON keys: size, dtype, threads, backends, machine, floors_ms {copy, dy*x[, gpu ...]},
     rows [{name, op, impl, ms, floor_ms, ratio}].
 
     \b
@@ -38,6 +40,7 @@ def command(names, size, dtype, backends, threads, repeat, no_peers, output, as_
       actviz bench mish sigmoid hard_sigmoid
       actviz bench --threads 1 --repeat 5 --json > benchmarks/results.json
       actviz bench relu --size 1000000 --dtype float64 --backend numpy --no-peers
+      actviz bench mish gelu --backend cupy --size 100000000 --no-peers
     """
     from actviz import bench, kernels
     from actviz.errors import ActvizError

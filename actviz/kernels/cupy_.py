@@ -1,15 +1,13 @@
-"""The CuPy backend (untested on a device in this repository's CI: no GPU there).
+"""The CuPy backend: one ``cupy.ElementwiseKernel`` per (formula, forward/backward, output
+kind), its body generated from the same element formulas as the other backends
+(:mod:`actviz.kernels.csource` traces them into straight-line C). One pass over memory: the
+kernel reads ``x`` (and ``dy``) in their own dtype, computes in double, and writes ``out``
+directly (any strides, in place included); NaN in gives NaN out; float16 output is rounded
+through float.
 
-The element formulas of :mod:`actviz.kernels.formulas` are written with ``np.where``,
-``np.exp``, ``np.abs``, ... which CuPy arrays take over through NumPy's dispatch protocols
-(``__array_function__``, ``__array_ufunc__``); ``cupy.fuse`` compiles the whole formula
-into one elementwise kernel per (formula, dtype), memoised, so an activation is one pass
-over memory. If fusion of a formula fails (an operation CuPy's fuser does not know), the
-unfused array expression runs instead; results are the same, only slower.
-
-Like the CPU backends, the formulas run in float64 and are rounded once into ``out`` (for
-float16/float32 data too; GPUs with weak float64 throughput would want a float32 path, see
-benchmarks/RESULTS.md). Never run on a GPU by its author: treat its speed as unmeasured.
+Not run on a GPU by its author (no device was available to the sessions that wrote it): the
+generated C is compiled with gcc and checked against the NumPy backend by the tests, and the
+GPU tests (parity, in place) skip without CuPy and a CUDA device. Its speed is unmeasured.
 """
 
 from __future__ import annotations
@@ -17,43 +15,39 @@ from __future__ import annotations
 import functools
 
 from actviz.errors import ActvizError
+from actviz.kernels import csource
+
+_PARAMS = "float64 p0, float64 p1, float64 p2, float64 p3"
 
 
 @functools.cache
-def _fused(fn, binary: bool):
+def kernel_source(fn, binary: bool, half: bool) -> tuple[str, str, str, str]:
+    """(in_params, out_params, body, name) of the ElementwiseKernel for ``fn``."""
+    ins = ("D dy, " if binary else "") + "X x, " + _PARAMS
+    body = csource.body(fn, binary, "float" if half else "Y")
+    name = f"actviz_{fn.__name__}{'_bwd' if binary else ''}{'_h' if half else ''}"
+    return ins, "Y y", body, name
+
+
+@functools.cache
+def _kernel(fn, binary: bool, half: bool):
     import cupy
 
-    if binary:
-        def body(dy, x, p0, p1, p2, p3):
-            return dy * cupy.where(x != x, x, fn(x, (p0, p1, p2, p3), None))
-    else:
-        def body(x, p0, p1, p2, p3):
-            return cupy.where(x != x, x, fn(x, (p0, p1, p2, p3), None))
-    return cupy.fuse(body, kernel_name=f"actviz_{fn.__name__}{'_bwd' if binary else ''}")
-
-
-def _plain(fn, x, p, dy):
-    import cupy
-
-    xf = x.astype(cupy.float64)
-    r = fn(xf, p, None)
-    r = cupy.where(cupy.isnan(xf), xf, r)
-    return r if dy is None else dy.astype(cupy.float64) * r
+    ins, outs, body, name = kernel_source(fn, binary, half)
+    return cupy.ElementwiseKernel(ins, outs, body, name,
+                                  preamble=csource.preamble("__device__"))
 
 
 def run(kernel, which: str, x, out, p, dy=None) -> None:
     try:
-        import cupy
+        import cupy  # noqa: F401
     except ImportError:  # pragma: no cover - guarded by the dispatcher
         raise ActvizError("backend 'cupy' needs CuPy: pip install 'actviz[gpu]'") from None
-    fn = getattr(kernel, which)
     if x.size == 0:
         return
-    try:
-        if dy is None:
-            r = _fused(fn, False)(x.astype(cupy.float64), *p)
-        else:
-            r = _fused(fn, True)(dy.astype(cupy.float64), x.astype(cupy.float64), *p)
-    except Exception:  # noqa: BLE001 - the fuser rejects some constructs; same math unfused
-        r = _plain(fn, x, p, dy)
-    out[...] = r
+    fn = getattr(kernel, which)
+    k = _kernel(fn, dy is not None, out.dtype.itemsize == 2)
+    if dy is None:
+        k(x, *p, out)
+    else:
+        k(dy, x, *p, out)
