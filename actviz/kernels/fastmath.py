@@ -8,9 +8,10 @@ built from its exponent bits in two halves (so that overflow to inf and gradual 
 to subnormals come out right). ``log1p`` is fdlibm's: exponent split, ``s = f/(2 + f)``,
 a degree-14 polynomial in ``s``, plus the correction for the rounding of ``1 + u``.
 
-They are used for float32 data (computed in float64, rounded once to float32, hence within
-1 ulp of float32), where they make the transcendental kernels several times faster than
-libm. float64 data keeps libm (correctly rounded to within 1 ulp on glibc).
+They serve float32 data that has no float32 formula in :mod:`actviz.kernels.fast32` (f'',
+gelu:tanh, silu and celu with alpha != 1, ...): computed in float64, rounded once to
+float32, hence within 1 ulp of float32, several times faster than libm. float64 data keeps
+libm (correctly rounded to within 1 ulp on glibc).
 
 This module also registers the numba implementations of the primitives of
 :mod:`actviz.kernels.formulas` (``sel``, ``exp_``, ...), chosen by the type tag.

@@ -9,6 +9,11 @@ numba backend registers overloads for the primitives below):
 - ``exp_(x, t)``, ``expm1_``, ``log1p_``, ``tanh_``, ``erfc_``: the transcendental
   primitives. ``t`` is a type tag: numba uses its own vectorizable, full float64 accuracy
   versions when the data is float32 (``t`` a float32 zero) and libm otherwise.
+
+The same functions are traced into C for the CuPy backend (:mod:`actviz.kernels.csource`),
+so they must stay branch-free: ``sel`` instead of ``if``. The numba backend's float32 fast
+path (:mod:`actviz.kernels.fast32`) has its own float32 arrangements of f and f' for the
+common transcendental activations, checked against these and against mpmath.
 - ``np.abs``, ``np.sign``, ``np.isinf`` and arithmetic.
 
 Every formula takes ``(x, p, t)``: ``x`` in float64, ``p`` a tuple of 4 float64 parameters
