@@ -7,6 +7,10 @@ fairly"): a parallel copy of the same array for the forward, a parallel ``dy * x
 (three streams) for the backward. Peers, when importable: PyTorch (``aten.<op>.out`` /
 ``<op>_backward.grad_input`` into preallocated tensors, same thread count) and ONNX Runtime
 (forward only, an I/O binding onto a preallocated output). Ratios are to the floor.
+
+The machines this runs on are shared and noisy, so for each activation the floors, the
+backends and the peers take turns (one run of each per round, ``repeat`` rounds) and each
+row's ratio is to the floor measured in the same rounds; the footer gives the best floors.
 """
 
 from __future__ import annotations
@@ -76,16 +80,6 @@ class BenchResult:
         return "\n".join(out)
 
 
-def best_ms(fn, repeat: int) -> float:
-    fn()  # warm-up (and compilation)
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best * 1e3
-
-
 def machine_info(threads: int) -> dict:
     import numpy
 
@@ -150,57 +144,74 @@ def run(names=None, *, size: int = 10**7, dtype: str = "float32", backends=("num
         if b not in available:
             kernels.forward("relu", np.zeros(1), backend=b)  # raises the install hint
     threads = threads or os.cpu_count() or 1
+    # OpenMP pools (numba's, torch's) spin after work and would steal the cores from the
+    # next one in turn; set before the first parallel region of this process
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     res = BenchResult(size, dtype, threads, list(backends), machine_info(threads))
     rng = np.random.default_rng(seed)
     x = (rng.standard_normal(size) * 4).astype(dtype)
     dy = rng.standard_normal(size).astype(dtype)
     o = np.empty_like(x)
     copy, mul = _floors(threads)
-    res.floors["copy"] = best_ms(lambda: copy(x, o), repeat)
-    res.floors["dy*x"] = best_ms(lambda: mul(dy, x, o), repeat)
-    fl, bl = res.floors["copy"], res.floors["dy*x"]
-    gpu_floor = {}
+    floor_fns = {"copy": lambda: copy(x, o), "dy*x": lambda: mul(dy, x, o)}
     if "cupy" in backends:  # the device's own floors: copy and dy*x between device arrays
-        gpu_floor = _gpu_floors(x, dy, repeat)
-        res.floors["gpu copy"], res.floors["gpu dy*x"] = gpu_floor["forward"], gpu_floor["backward"]
-    # actviz first, then each peer in its own phase: their thread pools spin after work and
-    # would steal the 2 cores from whoever runs next.
+        floor_fns.update(_gpu_floor_fns(x, dy))
+    torch_ops = _torch_ops(threads) if peers else {}
     for name in names:
+        fns = {("floor", "forward"): floor_fns["copy"], ("floor", "backward"): floor_fns["dy*x"]}
+        if "cupy" in backends:
+            fns["gpu floor", "forward"] = floor_fns["gpu copy"]
+            fns["gpu floor", "backward"] = floor_fns["gpu dy*x"]
         for b in backends:
             xb, dyb, ob = _on_device(b, x, dy, o)
             sync = _sync(b)
-
-            def fwd(name=name, b=b, xb=xb, ob=ob, sync=sync):
-                sync(kernels.forward(name, xb, out=ob, backend=b))
-
-            def bwd(name=name, b=b, xb=xb, dyb=dyb, ob=ob, sync=sync):
-                sync(kernels.backward(name, dyb, x=xb, out=ob, backend=b))
-
-            ff, bf = (gpu_floor["forward"], gpu_floor["backward"]) if b == "cupy" else (fl, bl)
-            res.rows.append(Row(name, "forward", b, best_ms(fwd, repeat), ff))
-            res.rows.append(Row(name, "backward", b, best_ms(bwd, repeat), bf))
-    if not peers:
-        return res
-    torch_ops = _torch_ops(threads)
-    for name in names:
+            fns[b, "forward"] = (lambda name=name, b=b, xb=xb, ob=ob, sync=sync:
+                                 sync(kernels.forward(name, xb, out=ob, backend=b)))
+            fns[b, "backward"] = (lambda name=name, b=b, xb=xb, dyb=dyb, ob=ob, sync=sync:
+                                  sync(kernels.backward(name, dyb, x=xb, out=ob, backend=b)))
         f, g = torch_ops.get(name, (None, None))
-        for op, fn, args, floor in (("forward", f, (x, o), fl), ("backward", g, (dy, x, o), bl)):
-            ms = None if fn is None else _try_time(lambda fn=fn, args=args: fn(*args), repeat)
-            if ms is not None:
-                res.rows.append(Row(name, op, "torch", ms, floor))
-    for name in names:
-        ort = _ort_forward(name, x, threads)
-        ms = None if ort is None else _try_time(lambda ort=ort: ort(o), repeat)
-        if ms is not None:
-            res.rows.append(Row(name, "forward", "onnxruntime", ms, fl))
+        if f is not None:
+            fns["torch", "forward"] = lambda f=f: f(x, o)
+        if g is not None:
+            fns["torch", "backward"] = lambda g=g: g(dy, x, o)
+        ort = _ort_forward(name, x, threads) if peers else None
+        if ort is not None:
+            fns["onnxruntime", "forward"] = lambda ort=ort: ort(o)
+        best = interleaved(fns, repeat)
+        for key, floor in (("copy", ("floor", "forward")), ("dy*x", ("floor", "backward")),
+                           ("gpu copy", ("gpu floor", "forward")),
+                           ("gpu dy*x", ("gpu floor", "backward"))):
+            if floor in best:
+                res.floors[key] = min(res.floors.get(key, float("inf")), best[floor])
+        for (impl, op), ms in best.items():
+            if "floor" not in impl:
+                floor = best["gpu floor" if impl == "cupy" else "floor", op]
+                res.rows.append(Row(name, op, impl, ms, floor))
+    res.rows.sort(key=lambda r: (names.index(r.name), r.op != "forward",
+                                 [*backends, "torch", "onnxruntime"].index(r.impl)))
     return res
 
 
-def _try_time(fn, repeat):
-    try:
-        return best_ms(fn, repeat)
-    except Exception:  # noqa: BLE001 - a peer without this op/dtype: no row
-        return None
+def interleaved(fns: dict, repeat: int) -> dict:
+    """Best time in ms of each callable, taking turns (one run of each per round) so that
+    a slow spell of a shared machine hits all of them alike; a callable that raises on its
+    warm-up (a peer without this op or dtype) is left out."""
+    live = {}
+    for key, fn in fns.items():
+        try:
+            fn()  # warm-up (and compilation)
+        except Exception:  # noqa: BLE001 - a peer without this op/dtype: no row
+            if key[0] in ("torch", "onnxruntime"):
+                continue
+            raise
+        live[key] = fn
+    best = dict.fromkeys(live, float("inf"))
+    for _ in range(repeat):
+        for key, fn in live.items():
+            t0 = time.perf_counter()
+            fn()
+            best[key] = min(best[key], time.perf_counter() - t0)
+    return {k: v * 1e3 for k, v in best.items()}
 
 
 def _on_device(backend, x, dy, o):
@@ -211,15 +222,15 @@ def _on_device(backend, x, dy, o):
     return cupy.asarray(x), cupy.asarray(dy), cupy.empty(o.shape, o.dtype)
 
 
-def _gpu_floors(x, dy, repeat: int) -> dict:
-    """Device-to-device copy and dy*x (CuPy) on the same data, in ms."""
+def _gpu_floor_fns(x, dy) -> dict:
+    """Device-to-device copy and dy*x (CuPy) on the same data."""
     import cupy
 
     xb, dyb = cupy.asarray(x), cupy.asarray(dy)
     ob = cupy.empty_like(xb)
     sync = _sync("cupy")
-    return {"forward": best_ms(lambda: sync(cupy.copyto(ob, xb)), repeat),
-            "backward": best_ms(lambda: sync(cupy.multiply(dyb, xb, out=ob)), repeat)}
+    return {"gpu copy": lambda: sync(cupy.copyto(ob, xb)),
+            "gpu dy*x": lambda: sync(cupy.multiply(dyb, xb, out=ob))}
 
 
 def _sync(backend):
@@ -235,7 +246,6 @@ def _sync(backend):
 
 def _torch_ops(threads: int) -> dict:
     """name -> (forward(x, o), backward(dy, x, o)) writing into preallocated tensors."""
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # no spinning threads after work
     try:
         import torch
     except ImportError:
