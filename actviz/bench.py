@@ -60,7 +60,7 @@ class BenchResult:
 
     def table(self) -> str:
         """Plain-text table: ms and ratio to the floor, per activation, op and impl."""
-        impls = list(dict.fromkeys(r.impl for r in self.rows))
+        impls = ordered_impls([r.impl for r in self.rows], self.backends)
         head = ["activation", "op"] + [f"{i} ms (x floor)" for i in impls]
         lines = [head]
         keys = list(dict.fromkeys((r.name, r.op) for r in self.rows))
@@ -78,6 +78,12 @@ class BenchResult:
         floors = ", ".join(f"{k} {v:.2f} ms" for k, v in self.floors.items())
         out.append(f"floors: {floors}; N = {self.size:,} {self.dtype}, {self.threads} threads")
         return "\n".join(out)
+
+
+def ordered_impls(impls, backends) -> list[str]:
+    """The implementations present, actviz's backends first, then torch, ONNX Runtime."""
+    order = [*backends, "torch", "onnxruntime"]
+    return sorted(dict.fromkeys(impls), key=lambda i: order.index(i) if i in order else 99)
 
 
 def machine_info(threads: int) -> dict:
@@ -187,8 +193,8 @@ def run(names=None, *, size: int = 10**7, dtype: str = "float32", backends=("num
             if "floor" not in impl:
                 floor = best["gpu floor" if impl == "cupy" else "floor", op]
                 res.rows.append(Row(name, op, impl, ms, floor))
-    res.rows.sort(key=lambda r: (names.index(r.name), r.op != "forward",
-                                 [*backends, "torch", "onnxruntime"].index(r.impl)))
+    order = ordered_impls([r.impl for r in res.rows], backends)
+    res.rows.sort(key=lambda r: (names.index(r.name), r.op != "forward", order.index(r.impl)))
     return res
 
 

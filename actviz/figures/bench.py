@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from actviz.bench import ordered_impls
 from actviz.figures import pyplot
 
 
@@ -11,7 +12,7 @@ def draw(result):
     plt = pyplot()
     d = result.to_dict() if hasattr(result, "to_dict") else result
     rows = d["rows"]
-    impls = list(dict.fromkeys(r["impl"] for r in rows))
+    impls = ordered_impls([r["impl"] for r in rows], d.get("backends", []))
     names = list(dict.fromkeys(r["name"] for r in rows))
     fig, axes = plt.subplots(2, 1, figsize=(max(6.0, 0.45 * len(names) + 2), 6), sharex=True)
     width = 0.8 / max(1, len(impls))
