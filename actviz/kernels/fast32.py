@@ -466,6 +466,14 @@ def ultra_fast_sigmoid_f(x, p):
         mid if x < _UFS_POS else (lin_hi if x < f32(6.0) else _U_HIGH)))
 
 
+@_inline
+def ultra_fast_sigmoid_d1(x, p):
+    w = 2.0 + np.abs(np.float64(x))  # exact in float64, and so is w*w up to |x| ~ 2**26
+    mid = f32(1.5) / np.float32(w * w)
+    inner = mid if (x > _UFS_NEG) & (x < _UFS_POS) else _U_SLOPE
+    return inner if (x > f32(-6.0)) & (x < f32(6.0)) else ZERO
+
+
 # -------------------------------------------------------------------------- the registry
 
 
@@ -495,6 +503,7 @@ FAST = {
     ("gelu", "f"): gelu_f,
     ("softsign", "f"): softsign_f,
     ("ultra_fast_sigmoid", "f"): ultra_fast_sigmoid_f,
+    ("ultra_fast_sigmoid", "d1"): ultra_fast_sigmoid_d1,
     ("gelu", "d1"): gelu_d1,
 }
 
