@@ -1,30 +1,32 @@
-"""float32 fast path of the numba backend: the transcendental activations computed in float32.
+"""float32 fast path of the numba backend: f and f' of the common activations in float32.
 
 The general numba loops compute float32 data in float64 (:mod:`actviz.kernels.fastmath`),
-which halves the SIMD width and keeps sigmoid, mish, tanh, ... at 4-8x the memory copy. Here
-f and f' of the common transcendental activations are computed in float32 arithmetic
-throughout, with their own vectorizable primitives, so that a loop runs 16 lanes wide on
-AVX-512 and stays within 4 ulp of the true value:
+which halves the SIMD width and kept sigmoid, mish, tanh, ... at 4-8x the memory copy. Here
+f and f' of the transcendental (and two rational) activations get their own float32
+arrangements, so that a loop runs 16 lanes wide on AVX-512, and stay within 4 ulp of the
+true value (2.8 at most over every float32 in 2**-4 <= |x| < 2**7, ``benchmarks/accuracy.py``):
 
 - ``exp32(y)``, ``expm1_32(y)`` for ``y <= 0`` (every formula needs only ``exp(-|x|)``):
   Cody-Waite reduction ``y = k ln2 + r`` with a 9-bit ``ln2_hi`` (so ``k ln2_hi`` and
   ``y - k ln2_hi`` are exact), the Taylor polynomial of ``expm1(r)`` to degree 8
   (truncation below 3e-9 relative) and the scale ``2**k`` from its exponent bits in two
-  halves (gradual underflow comes out right). About 1 ulp.
+  halves (gradual underflow comes out right). About 1 ulp. ``exp_w`` is the same with the
+  last step in float64 (no rounding of ``1 + q``, no underflow), for formulas whose final
+  arithmetic runs in float64 because float32 roundings would pile up past 4 ulp there
+  (sigmoid', tanh', mish, silu', gelu).
 - ``log1p32(u)`` for ``0 <= u <= 1``: ``1 + u = 2**k (1 + f)`` with ``f`` exact (k = 1 only
   for ``u > 1/2``, where ``f = (u - 1)/2`` is exact by Sterbenz), then
   ``log(1 + f) = 2 atanh(s)``, ``s = f/(2 + f)``, by the atanh series to ``s**13``.
 
 The formulas are rearranged so that no two terms of opposite sign cancel, except where the
-true value has an interior zero (mish' at x0 = -1.1924, silu' at x0 = -1.2785). Near such a
-zero any formula inherits the input error of ``exp`` amplified by 1/|x - x0|, so there the
-bracket that vanishes is computed as ``d * h(d)``, ``d = (x - x0_hi) - x0_lo`` (exact up to
-one rounding), with the Taylor coefficients of ``h`` derived below from ``v0 = exp(x0)``.
+true value has an interior zero (mish' at x0 = -1.1924, silu' at -1.2785, gelu' at
+-0.7518). Near such a zero any formula inherits the input error of ``exp`` amplified by
+1/|x - x0|, so there f' (or the bracket that vanishes) is computed as ``d * h(d)``,
+``d = x - x0`` in float64, with the Taylor coefficients of ``h`` derived at import.
 
-Only the pairs in ``FAST`` (activation, order) with parameters that keep the arguments of
-``exp`` exact go through here; everything else (f'' and float64 data, silu/celu with a
-non-unit alpha, gelu) keeps the float64 path. ``benchmarks/accuracy.py`` measures the
-errors over millions of points.
+Only the pairs in ``FAST`` (activation, order) whose parameters keep the arguments of
+``exp`` exact go through here (silu and celu only with alpha = 1); everything else (f'',
+gelu:tanh, float64 data, ...) keeps the general path.
 """
 
 from __future__ import annotations
@@ -130,6 +132,22 @@ def log1p32(u):
     return kl + ((TWO * s + tail) + kc)
 
 
+def _straight_line(name: str, args: str, body: list[str]):
+    """An inlined numba function from generated straight-line code (a loop over a
+    coefficient tuple inside the element loop would stop LLVM from vectorizing it)."""
+    src = f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body)
+    ns: dict = {}
+    exec(compile(src, f"<actviz.kernels.fast32.{name}>", "exec"), ns)  # noqa: S102
+    return _inline(ns[name])
+
+
+def _horner(name: str, c) -> object:
+    expr = repr(c[-1])
+    for a in reversed(c[:-1]):
+        expr = f"{a!r} + u * ({expr})"
+    return _straight_line(name, "u", [f"return {expr}"])
+
+
 # ----------------------------------------------------------------- interior zeros of f'
 
 
@@ -143,13 +161,11 @@ def _newton(b, db, x0: float) -> float:
 
 
 class _Zero:
-    """x0 (as float32 hi + lo) and Taylor coefficients of h with B(x0 + d) = d h(d)."""
+    """x0 and the Taylor coefficients of h with B(x0 + d) = d h(d) (float64)."""
 
     def __init__(self, x0: float, coeffs):
-        hi = f32(x0)
-        self.hi, self.lo = hi, f32(x0 - float(hi))
-        self.c = tuple(float(c) for c in coeffs)
         self.x0 = x0
+        self.c = tuple(float(c) for c in coeffs)
 
 
 def _mish_zero() -> _Zero:
@@ -183,11 +199,9 @@ def _silu_zero() -> _Zero:
 
 MISH0 = _mish_zero()
 SILU0 = _silu_zero()
-_WIN = 0.125  # |x - x0| below which the bracket is d h(d), h to degree 6
-_M0 = MISH0.x0
-_M0C0, _M0C1, _M0C2, _M0C3, _M0C4, _M0C5, _M0C6, _M0C7, _M0C8 = MISH0.c
-_S0 = SILU0.x0
-_S0C0, _S0C1, _S0C2, _S0C3, _S0C4, _S0C5, _S0C6, _S0C7, _S0C8 = SILU0.c
+_WIN = 0.125  # |x - x0| below which the bracket is d h(d), h to degree 8
+_M0, _mish_h = MISH0.x0, _horner("_mish_h", MISH0.c)
+_S0, _silu_h = SILU0.x0, _horner("_silu_h", SILU0.c)
 _BIG = 1e30  # |x| clip where a factor vanishes (no inf * 0)
 
 
@@ -284,8 +298,7 @@ def silu_d1(x, p):
     xc = _clip(np.float64(x))
     pos = x >= ZERO
     d = xc - _S0
-    near = d * (_S0C0 + d * (_S0C1 + d * (_S0C2 + d * (_S0C3 + d * (_S0C4 + d * (
-        _S0C5 + d * _S0C6))))))
+    near = d * _silu_h(d)
     num = (1.0 if pos else 0.0) + v * ((1.0 + xc) + v * (0.0 if pos else 1.0))
     num = v * near if np.abs(d) < _WIN else num
     w = 1.0 + v
@@ -322,8 +335,7 @@ def mish_d1(x, p):
     num = (1.0 if pos else 0.0) + v * ((4.0 if pos else 4.0 + c4x) + v * (
         (6.0 + c4x) + v * ((4.0 + c4x if pos else 4.0) + v * (0.0 if pos else 1.0))))
     d = xc - _M0
-    near = d * (_M0C0 + d * (_M0C1 + d * (_M0C2 + d * (_M0C3 + d * (_M0C4 + d * (
-        _M0C5 + d * _M0C6))))))
+    near = d * _mish_h(d)
     num = v * near if np.abs(d) < _WIN else num
     return num / (dd * dd)
 
@@ -371,22 +383,6 @@ def _gelu_zero() -> _Zero:
 
 GELU0 = _gelu_zero()
 _G0 = GELU0.x0
-
-
-def _straight_line(name: str, args: str, body: list[str]):
-    """An inlined numba function from generated straight-line code (a loop over a
-    coefficient tuple inside the element loop would stop LLVM from vectorizing it)."""
-    src = f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body)
-    ns: dict = {}
-    exec(compile(src, f"<actviz.kernels.fast32.{name}>", "exec"), ns)  # noqa: S102
-    return _inline(ns[name])
-
-
-def _horner(name: str, c) -> object:
-    expr = repr(c[-1])
-    for a in reversed(c[:-1]):
-        expr = f"{a!r} + u * ({expr})"
-    return _straight_line(name, "u", [f"return {expr}"])
 
 
 _erfcx_s = _horner("_erfcx_s", _fit_erfcx())
