@@ -136,7 +136,7 @@ def _straight_line(name: str, args: str, body: list[str]):
     """An inlined numba function from generated straight-line code (a loop over a
     coefficient tuple inside the element loop would stop LLVM from vectorizing it)."""
     src = f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body)
-    ns: dict = {}
+    ns: dict = {"np": np}  # float32 constants print as np.float32(...)
     exec(compile(src, f"<actviz.kernels.fast32.{name}>", "exec"), ns)  # noqa: S102
     return _inline(ns[name])
 
@@ -343,12 +343,12 @@ def mish_d1(x, p):
 # ------------------------------------------------------------------------------------ gelu
 # Phi(x) = erfc(-x/sqrt 2)/2 in float64 arithmetic (x**2 is exact in float64):
 # Phi(-|x|) = exp(-x**2/2) R(t) / 2 with R = erfcx(z), z = |x|/sqrt 2, t = 1/(1 + z/2) in
-# [t(11), 1], R a polynomial fitted at import (Chebyshev interpolation, 6e-11 relative; for
-# z > 11, |x| Phi(-|x|) < 2**-150), Phi(|x|) = 1 - Phi(-|x|). exp(-x**2/2) is reduced in
-# float64 and its polynomial run in float32 (about 0.3 ulp of float32). Next to the zero
-# of gelu' (x0 = -0.7518), where Phi + x phi cancel, gelu' = d h(d) with the Taylor
-# coefficients of h from the Hermite polynomials: f^(m) = m phi^(m-2) + x phi^(m-1),
-# phi^(n) = (-1)**n He_n phi.
+# [t(11), 1], R a polynomial fitted at import (Chebyshev interpolation, 6e-11 relative; its
+# terms from s**4 on, at most 4% of R, in float32; for z > 11, |x| Phi(-|x|) < 2**-150),
+# Phi(|x|) = 1 - Phi(-|x|). exp(-x**2/2) is reduced in float64 and its polynomial run in
+# float32 (about 0.3 ulp of float32). Next to the zero of gelu' (x0 = -0.7518), where
+# Phi + x phi cancel, gelu' = d h(d) with the Taylor coefficients of h from the Hermite
+# polynomials: f^(m) = m phi^(m-2) + x phi^(m-1), phi^(n) = (-1)**n He_n phi.
 
 _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _Z_HI = 11.0
@@ -385,7 +385,15 @@ GELU0 = _gelu_zero()
 _G0 = GELU0.x0
 
 
-_erfcx_s = _horner("_erfcx_s", _fit_erfcx())
+_ERFCX = _fit_erfcx()
+_erfcx_lo = _horner("_erfcx_lo", _ERFCX[:4])  # float64: terms up to s**3
+_erfcx_hi = _horner("_erfcx_hi", tuple(f32(c) for c in _ERFCX[4:]))  # float32, <= 4% of R
+
+
+@_inline
+def _erfcx_s(s):
+    s2 = s * s
+    return _erfcx_lo(s) + (s2 * s2) * np.float64(_erfcx_hi(np.float32(s)))
 _gelu_h = _horner("_gelu_h", GELU0.c)
 
 
