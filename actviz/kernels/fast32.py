@@ -37,15 +37,27 @@ from fractions import Fraction
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 from actviz.kernels import formulas as F
 from actviz.kernels.fastmath import i64_as_f64
 
 JIT = {"error_model": "numpy", "fastmath": {"contract"}}
-# inlined into the loops at numba IR level: LLVM leaves the larger formulas as calls, which
-# stops vectorization
+
+# helpers are inlined into the formulas at numba IR level (LLVM leaves the larger formulas
+# as calls, which stops vectorization)
 _inline = njit(inline="always", **JIT)
+
+
+def _formula(fn):
+    """A formula of ``FAST``: inlined into the loops like the helpers, but it stays a plain
+    module-level function (with a numba overload), so that the loops closing over it are
+    cached across processes (a dispatcher in a closure pickles with a per-process id,
+    which makes every process miss the cache)."""
+    overload(fn, jit_options=JIT, inline="always", strict=False)(lambda *args: fn)
+    return fn
+
+
 f32 = np.float32
 
 
@@ -213,70 +225,70 @@ def _clip(x):
 # ------------------------------------------------------------------------------ formulas
 
 
-@_inline
+@_formula
 def sigmoid_f(x, p):
     v = exp32(-np.abs(x))
     return (ONE if x >= ZERO else v) / (ONE + v)
 
 
-@_inline
+@_formula
 def sigmoid_d1(x, p):
     v = exp_w(-np.abs(x))
     w = 1.0 + v
     return v / (w * w)
 
 
-@_inline
+@_formula
 def log_sigmoid_f(x, p):
     return (x if x < ZERO else ZERO) - log1p32(exp32(-np.abs(x)))
 
 
-@_inline
+@_formula
 def log_sigmoid_d1(x, p):
     v = exp32(-np.abs(x))
     return (v if x >= ZERO else ONE) / (ONE + v)
 
 
-@_inline
+@_formula
 def softplus_f(x, p):
     return (x if x > ZERO else ZERO) + log1p32(exp32(-np.abs(x)))
 
 
-@_inline
+@_formula
 def tanh_f(x, p):
     m = expm1_32(-TWO * np.abs(x))
     t = -m / (TWO + m)
     return -t if x < ZERO else t
 
 
-@_inline
+@_formula
 def tanh_d1(x, p):
     v = exp_w(-TWO * np.abs(x))
     w = 1.0 + v
     return 4.0 * v / (w * w)
 
 
-@_inline
+@_formula
 def elu_f(x, p):
     return x if x > ZERO else p[0] * expm1_32(x if x < ZERO else ZERO)
 
 
-@_inline
+@_formula
 def elu_d1(x, p):
     return ONE if x > ZERO else p[0] * exp32(x if x < ZERO else ZERO)
 
 
-@_inline
+@_formula
 def selu_f(x, p):
     return p[1] * x if x > ZERO else p[2] * expm1_32(x if x < ZERO else ZERO)
 
 
-@_inline
+@_formula
 def selu_d1(x, p):
     return p[1] if x > ZERO else p[2] * exp32(x if x < ZERO else ZERO)
 
 
-@_inline
+@_formula
 def silu_f(x, p):
     # x sigmoid(x) in float32. For x < 0: x exp(x) = 2**k (x + x q) (one fused rounding,
     # no rounding of 1 + q), carried with 2**(k + 64) (normal down to x = -125) so that the
@@ -290,7 +302,7 @@ def silu_f(x, p):
     return r if pos else (r * _TWO_M64 if a >= _EXPW_MIN else ZERO)
 
 
-@_inline
+@_formula
 def silu_d1(x, p):
     # silu' (1 + v)**2 / v**j: x >= 0: 1 + v (1 + x), all terms positive;
     # x < 0: v (1 + x + v), zero at x0, where the bracket is d h(d).
@@ -315,14 +327,14 @@ def _mish_nd(x, v):
     return n, dd
 
 
-@_inline
+@_formula
 def mish_f(x, p):
     v = exp_w(-np.abs(x))
     n, dd = _mish_nd(x, v)
     return max(np.float64(x), -_BIG) * (n / dd)
 
 
-@_inline
+@_formula
 def mish_d1(x, p):
     # mish' D**2 = tt D**2 + x g D**2, a polynomial in v: for x >= 0
     # 1 + 4v + (6 + 4x) v**2 + (4 + 4x) v**3, all terms positive; for x < 0
@@ -422,13 +434,13 @@ def _gelu_parts(x):
     return ph, (ac if xd >= 0.0 else -ac) * (e0 * _RS2PI)
 
 
-@_inline
+@_formula
 def gelu_f(x, p):
     ph, xphi = _gelu_parts(x)
     return 0.0 if ph == 0.0 else np.float64(x) * ph
 
 
-@_inline
+@_formula
 def gelu_d1(x, p):
     ph, xphi = _gelu_parts(x)
     d = np.float64(x) - _G0
@@ -449,7 +461,7 @@ def _ceil32(q: Fraction) -> np.float32:
     return np.nextafter(f, f32(np.inf)) if Fraction(float(f)) < q else f
 
 
-@_inline
+@_formula
 def softsign_f(x, p):
     r = x / (ONE + np.abs(x))
     return r if np.abs(x) < f32(np.inf) else (ONE if x > ZERO else -ONE)
@@ -461,7 +473,7 @@ _UFS = {k: f32(getattr(F, f"_U_{k}")) for k in ("LOW", "HIGH", "P", "Q", "SLOPE"
 _U_LOW, _U_HIGH, _U_P, _U_Q, _U_SLOPE = (_UFS[k] for k in ("LOW", "HIGH", "P", "Q", "SLOPE"))
 
 
-@_inline
+@_formula
 def ultra_fast_sigmoid_f(x, p):
     mid = (ONE + (f32(1.25) if x >= ZERO else f32(0.25)) * x) / (TWO + np.abs(x))
     lin_lo = _U_P + _U_SLOPE * (x + f32(6.0))  # x + 6 is exact for -12 <= x <= -3
@@ -470,7 +482,7 @@ def ultra_fast_sigmoid_f(x, p):
         mid if x < _UFS_POS else (lin_hi if x < f32(6.0) else _U_HIGH)))
 
 
-@_inline
+@_formula
 def ultra_fast_sigmoid_d1(x, p):
     w = 2.0 + np.abs(np.float64(x))  # exact in float64, and so is w*w up to |x| ~ 2**26
     mid = f32(1.5) / np.float32(w * w)
