@@ -7,7 +7,7 @@ float64 path (libm, itself tested against mpmath at 50 digits in tests/test_kern
 Prints the largest error in float32 ulp, where it occurs and how many inputs exceed 1, 2
 and 4 ulp.
 
-    python benchmarks/accuracy.py                     # binades 2**-4 .. 2**7, ~2 min
+    python benchmarks/accuracy.py                     # binades 2**-4 .. 2**7, ~3 min
     python benchmarks/accuracy.py mish silu --lo -20 --hi 7
     python benchmarks/accuracy.py --peers             # also PyTorch and ONNX Runtime forwards
 
