@@ -143,7 +143,9 @@ class _Walker:
                 return sympy.true if node.value else sympy.false
             if not isinstance(node.value, (int, float)):
                 self.fail(f"the constant {node.value!r}")
-            seg = ast.get_source_segment(self.text, node) or repr(node.value)
+            seg = (ast.get_source_segment(self.text, node) or "").replace("_", "")
+            if not re.fullmatch(r"(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", seg, re.IGNORECASE):
+                seg = repr(node.value)  # 0o17, 0x1f, 0b101: the value, in decimal
             return number(seg)
         if isinstance(node, ast.Name):
             return self.name(node.id)

@@ -1,6 +1,6 @@
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from actviz.errors import ActvizError
@@ -74,7 +74,15 @@ def test_numbers():
     assert isinstance(number("0.0458812946797165"), sympy.Float)
 
 
+@pytest.mark.parametrize("text,value", [("0o17*x", "15*x"), ("0x1f*x", "31*x"),
+                                        ("0b101 + x", "x + 5"), ("1_000.5*x", "2001*x/2"),
+                                        ("0o0", "0")])
+def test_non_decimal_literals_are_their_values(text, value):
+    assert sympy.simplify(parse(text) - sympy.sympify(value, locals={"x": X})) == 0
+
+
 @settings(max_examples=300, deadline=None)
+@example("0o0")
 @given(st.text(alphabet="x0123456789.+-*/^()<>=, abcdeilnoprstwhqm_'\"[]:", max_size=40))
 def test_fuzz_only_actviz_errors(text):
     try:
