@@ -63,7 +63,7 @@ def items(Item) -> list:  # noqa: N803 - the gallery's Item class, passed in to 
              "Where the textbook formulas overflow (float16 near x = 11), flush to 0 or lose "
              "relative accuracy (float32 below about -17), and the kernels do not."),
     ] + ([Item("bench/bench", "Speed", "kernel time over the memory-bandwidth floor",
-               f"actviz bench --threads 1 --json > {BENCH_JSON}", _bench,
+               f"actviz bench --threads 2 --repeat 9 --json > {BENCH_JSON}", _bench,
                "Drawn from the recorded run in benchmarks/results.json (timings are not "
                "reproducible, so the gallery does not re-time); see benchmarks/RESULTS.md.")]
          if os.path.exists(BENCH_JSON) else [])

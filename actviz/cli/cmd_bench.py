@@ -38,7 +38,7 @@ def command(names, size, dtype, backends, threads, repeat, no_peers, output, as_
     \b
     Examples:
       actviz bench mish sigmoid hard_sigmoid
-      actviz bench --threads 1 --repeat 5 --json > benchmarks/results.json
+      actviz bench --threads 2 --repeat 9 --json > benchmarks/results.json
       actviz bench relu --size 1000000 --dtype float64 --backend numpy --no-peers
       actviz bench mish gelu --backend cupy --size 100000000 --no-peers
     """
