@@ -41,58 +41,43 @@ def _source_stamp() -> int:
 STAMP = _source_stamp()
 
 
+def _tag(kind: int, parallel: bool) -> int:
+    # Returned by each loop, so that it is a closure value: numba's cache key is the
+    # bytecode and the closure values, not the ``parallel`` flag; without a distinct tag
+    # the serial and parallel builds of one loop would load each other from the cache.
+    return STAMP * 8 + 2 * kind + parallel
+
+
 def _unary(fn, parallel: bool):
-    stamp = STAMP
-    if parallel:
+    tag = _tag(0, parallel)
 
-        @njit(parallel=True, cache=True, error_model="numpy", nogil=True)
-        def unary_par(x, out, p, t):
-            for i in prange(x.size):
-                xv = np.float64(x[i])
-                r = fn(xv, p, t)
-                out[i] = r if xv == xv else xv
-            return stamp
-
-        return unary_par
-
-    @njit(cache=True, error_model="numpy", nogil=True)
-    def unary_ser(x, out, p, t):
-        for i in range(x.size):
+    @njit(parallel=parallel, cache=True, error_model="numpy", nogil=True)
+    def unary(x, out, p, t):
+        for i in prange(x.size):
             xv = np.float64(x[i])
             r = fn(xv, p, t)
             out[i] = r if xv == xv else xv
-        return stamp + 1
+        return tag
 
-    return unary_ser
+    return unary
 
 
 def _binary(fn, parallel: bool):
-    stamp = STAMP
-    if parallel:
+    tag = _tag(1, parallel)
 
-        @njit(parallel=True, cache=True, error_model="numpy", nogil=True)
-        def binary_par(dy, x, out, p, t):
-            for i in prange(x.size):
-                xv = np.float64(x[i])
-                r = fn(xv, p, t)
-                out[i] = np.float64(dy[i]) * (r if xv == xv else xv)
-            return stamp
-
-        return binary_par
-
-    @njit(cache=True, error_model="numpy", nogil=True)
-    def binary_ser(dy, x, out, p, t):
-        for i in range(x.size):
+    @njit(parallel=parallel, cache=True, error_model="numpy", nogil=True)
+    def binary(dy, x, out, p, t):
+        for i in prange(x.size):
             xv = np.float64(x[i])
             r = fn(xv, p, t)
             out[i] = np.float64(dy[i]) * (r if xv == xv else xv)
-        return stamp + 1
+        return tag
 
-    return binary_ser
+    return binary
 
 
 def _unary32(fn, parallel: bool):
-    stamp = STAMP
+    tag = _tag(2, parallel)
 
     @njit(parallel=parallel, cache=True, nogil=True, **fast32.JIT)
     def unary32(x, out, p):
@@ -100,13 +85,13 @@ def _unary32(fn, parallel: bool):
             xv = x[i]
             r = fn(xv, p)
             out[i] = r if xv == xv else xv
-        return stamp + 2
+        return tag
 
     return unary32
 
 
 def _binary32(fn, parallel: bool):
-    stamp = STAMP
+    tag = _tag(3, parallel)
 
     @njit(parallel=parallel, cache=True, nogil=True, **fast32.JIT)
     def binary32(dy, x, out, p):
@@ -114,7 +99,7 @@ def _binary32(fn, parallel: bool):
             xv = x[i]
             r = fn(xv, p)
             out[i] = dy[i] * (r if xv == xv else xv)
-        return stamp + 3
+        return tag
 
     return binary32
 
