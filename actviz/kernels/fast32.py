@@ -450,25 +450,14 @@ def gelu_d1(x, p):
 # ------------------------------------------------------------------------ rational ones
 
 
-def _floor32(q: Fraction) -> np.float32:
-    """Largest float32 <= q (so that ``x <= q`` is ``x <= _floor32(q)`` for float32 x)."""
-    f = f32(float(q))
-    return np.nextafter(f, f32(-np.inf)) if Fraction(float(f)) > q else f
-
-
-def _ceil32(q: Fraction) -> np.float32:
-    f = f32(float(q))
-    return np.nextafter(f, f32(np.inf)) if Fraction(float(f)) < q else f
-
-
 @_formula
 def softsign_f(x, p):
     r = x / (ONE + np.abs(x))
     return r if np.abs(x) < f32(np.inf) else (ONE if x > ZERO else -ONE)
 
 
-_UFS_NEG = _floor32(Fraction(-17, 5))  # x <= -3.4
-_UFS_POS = _ceil32(Fraction(17, 5))  # x < 3.4
+_UFS_NEG = F.floor_to(Fraction(-17, 5), f32)  # x <= -3.4
+_UFS_POS = F.ceil_to(Fraction(17, 5), f32)  # x < 3.4
 _UFS = {k: f32(getattr(F, f"_U_{k}")) for k in ("LOW", "HIGH", "P", "Q", "SLOPE")}
 _U_LOW, _U_HIGH, _U_P, _U_Q, _U_SLOPE = (_UFS[k] for k in ("LOW", "HIGH", "P", "Q", "SLOPE"))
 

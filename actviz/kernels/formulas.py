@@ -19,7 +19,7 @@ common transcendental activations, checked against these and against mpmath.
 Every formula takes ``(x, p, t)``: ``x`` in float64, ``p`` a tuple of 4 float64 parameters
 prepared once per call by ``Kernel.prepare`` from the exact parameter values (thresholds are
 rounded so that comparisons with float inputs decide exactly as the exact catalog condition:
-``x <= a`` becomes ``x <= floor64(a)``), and ``t`` the tag.
+``x <= a`` becomes ``x <= floor_to(a)``), and ``t`` the tag.
 
 Numerically stable forms (see REFERENCE.md): everything that needs ``exp(x)`` for large ``x``
 is written with ``v = exp(-|x|) <= 1``; ``1 - v`` near 0 with ``expm1``; products with ``x``
@@ -97,17 +97,18 @@ HELPERS = (clip, sig_parts, one_minus_2sig)
 # ------------------------------------------------------------------ exact parameter helpers
 
 
-def floor64(q: Fraction) -> float:
-    """Largest float64 <= q (so that ``x <= q`` is ``x <= floor64(q)`` for floats x)."""
-    f = float(q)
-    return math.nextafter(f, -math.inf) if Fraction(f) > q else f
+def floor_to(q: Fraction, dtype=np.float64):
+    """Largest value of ``dtype`` <= q (so that ``x <= q`` is ``x <= floor_to(q)`` for x of
+    that dtype)."""
+    f = dtype(q)
+    return np.nextafter(f, dtype(-np.inf)) if Fraction(float(f)) > q else f
 
 
-def ceil64(q: Fraction) -> float:
-    """Smallest float64 >= q (so that ``x >= q`` is ``x >= ceil64(q)``, ``x < q`` is
-    ``x < ceil64(q)``)."""
-    f = float(q)
-    return math.nextafter(f, math.inf) if Fraction(f) < q else f
+def ceil_to(q: Fraction, dtype=np.float64):
+    """Smallest value of ``dtype`` >= q (so that ``x >= q`` is ``x >= ceil_to(q)``, ``x < q``
+    is ``x < ceil_to(q)``)."""
+    f = dtype(q)
+    return np.nextafter(f, dtype(np.inf)) if Fraction(float(f)) < q else f
 
 
 def _pad(*values) -> tuple[float, float, float, float]:
@@ -167,7 +168,7 @@ def _hs_prepare(p):
     a, b = p["alpha"], p["beta"]
     if a <= 0:
         raise ActvizError(f"the kernels need alpha > 0 (got alpha = {float(a)})")
-    return _pad(a, b, floor64(-b / a), ceil64((1 - b) / a))
+    return _pad(a, b, floor_to(-b / a), ceil_to((1 - b) / a))
 
 
 def hard_sigmoid_f(x, p, t):
@@ -299,8 +300,8 @@ _U_HIGH = float(Fraction(1, 2) + _UC / 2)
 _U_P = float(Fraction(1, 2) - _UA / 2 - _UB / 2 * (3 - Fraction(17, 10)))  # value at -6+
 _U_Q = float(Fraction(1, 2) + _UA / 2 + _UB / 2 * (3 - Fraction(17, 10)))  # value at 6-
 _U_SLOPE = float(_UB / 4)
-_U_NEG = floor64(Fraction(-17, 5))  # x <= -3.4
-_U_POS = ceil64(Fraction(17, 5))  # x < 3.4
+_U_NEG = floor_to(Fraction(-17, 5))  # x <= -3.4
+_U_POS = ceil_to(Fraction(17, 5))  # x < 3.4
 
 
 def ultra_fast_sigmoid_f(x, p, t):
@@ -353,7 +354,7 @@ def _hardtanh_prepare(p):
     lo, hi = p["min_val"], p["max_val"]
     if lo >= hi:
         raise ActvizError(f"hardtanh needs min_val < max_val (got {float(lo)}, {float(hi)})")
-    return _pad(lo, hi, floor64(lo), ceil64(hi))
+    return _pad(lo, hi, floor_to(lo), ceil_to(hi))
 
 
 def hardtanh_f(x, p, t):
@@ -575,17 +576,17 @@ def _param(*names):
 
 
 def _floor_param(name):
-    return lambda p: _pad(floor64(p[name]))
+    return lambda p: _pad(floor_to(p[name]))
 
 
 def _shrink_prepare(p):
     lam = p["lambd"]
-    return _pad(floor64(lam), ceil64(-lam))
+    return _pad(floor_to(lam), ceil_to(-lam))
 
 
 def _softshrink_prepare(p):
     lam = p["lambd"]
-    return _pad(lam, floor64(lam), ceil64(-lam))
+    return _pad(lam, floor_to(lam), ceil_to(-lam))
 
 
 def _selu_prepare(p):
