@@ -92,14 +92,19 @@ _A3, _A5, _A7, _A9, _A11, _A13 = _A
 
 
 @_inline
+def _expm1_poly(r):
+    """expm1(r) for |r| <= ln2/2, float32: Taylor to degree 8."""
+    return r + (r * r) * (_E2 + r * (_E3 + r * (_E4 + r * (_E5 + r * (_E6 + r * (_E7 + r * _E8))))))
+
+
+@_inline
 def _reduce(y, lo):
     """k (float32), q = expm1(r) with y = k ln2 + r, |r| <= ln2/2, for y <= 0 clamped to
     lo >= -126."""
     yc = y if y > lo else lo
     kf = np.floor(yc * _LOG2E + HALF)
     r = (yc - kf * _LN2_HI) - kf * _LN2_LO
-    q = r + (r * r) * (_E2 + r * (_E3 + r * (_E4 + r * (_E5 + r * (_E6 + r * (_E7 + r * _E8))))))
-    return kf, q
+    return kf, _expm1_poly(r)
 
 
 @_inline
@@ -245,8 +250,7 @@ def log_sigmoid_f(x, p):
 
 @_formula
 def log_sigmoid_d1(x, p):
-    v = exp32(-np.abs(x))
-    return (v if x >= ZERO else ONE) / (ONE + v)
+    return sigmoid_f(-x, p)
 
 
 @_formula
@@ -263,9 +267,7 @@ def tanh_f(x, p):
 
 @_formula
 def tanh_d1(x, p):
-    v = exp_w(-TWO * np.abs(x))
-    w = 1.0 + v
-    return 4.0 * v / (w * w)
+    return 4.0 * sigmoid_d1(TWO * x, p)  # tanh'(x) = 4 sigmoid'(2x); 2x is exact
 
 
 @_formula
@@ -416,7 +418,7 @@ def _exp_neg64(a):
     ac = a if a > -112.0 else -112.0
     kf = np.floor(ac * 1.4426950408889634 + 0.5)
     r = np.float32((ac - kf * _LN2_HI64) - kf * _LN2_LO64)
-    q = r + (r * r) * (_E2 + r * (_E3 + r * (_E4 + r * (_E5 + r * (_E6 + r * (_E7 + r * _E8))))))
+    q = _expm1_poly(r)
     v = (1.0 + np.float64(q)) * i64_as_f64((np.int64(kf) + 1023) << 52)
     return v if a > -112.0 else 0.0
 
