@@ -149,20 +149,15 @@ def log1p32(u):
     return kl + ((TWO * s + tail) + kc)
 
 
-def _straight_line(name: str, args: str, body: list[str]):
-    """An inlined numba function from generated straight-line code (a loop over a
-    coefficient tuple inside the element loop would stop LLVM from vectorizing it)."""
-    src = f"def {name}({args}):\n" + "".join(f"    {line}\n" for line in body)
-    ns: dict = {"np": np}  # float32 constants print as np.float32(...)
-    exec(compile(src, f"<actviz.kernels.fast32.{name}>", "exec"), ns)  # noqa: S102
-    return _inline(ns[name])
-
-
-def _horner(name: str, c) -> object:
-    expr = repr(c[-1])
-    for a in reversed(c[:-1]):
-        expr = f"{a!r} + u * ({expr})"
-    return _straight_line(name, "u", [f"return {expr}"])
+def _horner(c) -> object:
+    """c[0] + u (c[1] + u (...)) as nested inlined numba functions with the coefficients as
+    closure constants: straight-line code after inlining (a loop over a coefficient tuple
+    inside the element loop would stop LLVM from vectorizing it)."""
+    head = c[0]
+    if len(c) == 1:
+        return _inline(lambda u: head)
+    rest = _horner(c[1:])
+    return _inline(lambda u: head + u * rest(u))
 
 
 # ----------------------------------------------------------------- interior zeros of f'
@@ -217,8 +212,8 @@ def _silu_zero() -> _Zero:
 MISH0 = _mish_zero()
 SILU0 = _silu_zero()
 _WIN = 0.125  # |x - x0| below which the bracket is d h(d), h to degree 8
-_M0, _mish_h = MISH0.x0, _horner("_mish_h", MISH0.c)
-_S0, _silu_h = SILU0.x0, _horner("_silu_h", SILU0.c)
+_M0, _mish_h = MISH0.x0, _horner(MISH0.c)
+_S0, _silu_h = SILU0.x0, _horner(SILU0.c)
 _BIG = 1e30  # |x| clip where a factor vanishes (no inf * 0)
 
 
@@ -400,15 +395,15 @@ _G0 = GELU0.x0
 
 
 _ERFCX = _fit_erfcx()
-_erfcx_lo = _horner("_erfcx_lo", _ERFCX[:4])  # float64: terms up to s**3
-_erfcx_hi = _horner("_erfcx_hi", tuple(f32(c) for c in _ERFCX[4:]))  # float32, <= 4% of R
+_erfcx_lo = _horner(_ERFCX[:4])  # float64: terms up to s**3
+_erfcx_hi = _horner(tuple(f32(c) for c in _ERFCX[4:]))  # float32, <= 4% of R
 
 
 @_inline
 def _erfcx_s(s):
     s2 = s * s
     return _erfcx_lo(s) + (s2 * s2) * np.float64(_erfcx_hi(np.float32(s)))
-_gelu_h = _horner("_gelu_h", GELU0.c)
+_gelu_h = _horner(GELU0.c)
 
 
 @_inline
