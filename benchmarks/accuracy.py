@@ -76,9 +76,8 @@ def scan_peers(names, lo: int, hi: int) -> None:
     print(f"{'activation':12s} {'peer':12s} {'max ulp':>12s}  {'at x':>14s}  {'>4 ulp':>9s}")
     xs = np.concatenate([c[::16] for c in float32_range(lo, hi)])
     x = np.concatenate([xs, -xs])
-    want = kernels.forward  # the float64 path as the reference, as above
     for name in names:
-        ref = want(name, x.astype(np.float64), backend="numba")
+        ref = kernels.forward(name, x.astype(np.float64), backend="numba")  # as above
         runs = {"actviz": lambda o, n=name: kernels.forward(n, x, out=o, backend="numba")}
         fw = torch_ops.get(name, (None, None))[0]
         if fw is not None:
