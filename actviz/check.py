@@ -99,9 +99,41 @@ def audit_claim(func, order: int, claim: str, n: int = DEFAULT_POINTS,
                 params: dict | None = None) -> AuditResult:
     """A user's formula for the order-th derivative of ``func`` against mpmath."""
     from actviz.expr import number, parse
-    from actviz.symbolic import numpy_function
+    from actviz.numeric import numpy_function
 
     expr = parse(claim, {k: number(v) for k, v in (params or {}).items()})
     xs = audit_points(func, n)
     values = [float(v) for v in numpy_function(expr)(xs)]
     return compare(f"claim: {claim}", order, xs, values, reference(func, order, xs))
+
+
+def format_table(results: list[AuditResult], ok: bool) -> str:
+    """The text table of ``actviz check``."""
+    width = max(len(r.name) for r in results)
+    out = [f"{'name'.ljust(width)}  order  {'max abs err':>11s}  {'max rel err':>11s}  "
+           f"points  ok"]
+    for r in results:
+        out.append(f"{r.name.ljust(width)}  {r.order:5d}  {r.max_abs_err:11.2e}  "
+                   f"{r.max_rel_err:11.2e}  {r.points:6d}  {'ok' if r.ok else 'FAIL'}")
+    n_bad = sum(not r.ok for r in results)
+    out.append(f"\n{len(results)} audits against mpmath.diff at {DPS} digits: "
+               + ("all agree." if ok else f"{n_bad} FAILED."))
+    return "\n".join(out)
+
+
+def format_claim(func, order: int, r: AuditResult, truth: str) -> str:
+    """The verdict on a claim: agrees, or WRONG with the worst point and the true formula."""
+    from actviz.text import order_name
+
+    what = order_name(order).replace("f", func.label, 1)
+    if r.ok:
+        return (f"agrees: the claim matches {what} at all {r.points} points "
+                f"(max abs err {r.max_abs_err:.2e}, max rel err {r.max_rel_err:.2e}).")
+    return "\n".join([
+        f"WRONG: the claim is not {what}.",
+        f"  worst at x = {r.worst_x:.6g}: claim gives {r.worst_value:.10g}, "
+        f"the true value is {r.worst_reference:.10g}",
+        f"  max abs err {r.max_abs_err:.3g}, max rel err {r.max_rel_err:.3g} "
+        f"over {r.points} points",
+        f"  {what} = {truth}",
+    ])

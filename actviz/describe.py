@@ -1,11 +1,14 @@
-"""Everything ``actviz show`` (and the gallery) says about one function, as one object."""
+"""Everything ``actviz show`` (and the gallery) says about one function, as one object, and
+its text report (:func:`format_text`)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from actviz import kinks as kinks_mod
 from actviz import properties as props_mod
+from actviz import text
 from actviz.symbolic import Function, render
 
 
@@ -22,14 +25,14 @@ class Description:
 
     @property
     def convention(self) -> str:
-        entry = self.func.entry
-        return entry.convention if entry is not None else ""
+        return self.func.convention
 
     def to_dict(self) -> dict:
         f = self.func
         return {
             "name": f.name,
             "label": f.label,
+            "summary": f.summary,
             "params": {k: float(v) for k, v in f.float_params().items()},
             "expr": render(f.expr, "sympy"),
             "derivatives": [render(f.derivative(k), "sympy") for k in range(1, self.order + 1)],
@@ -43,3 +46,72 @@ class Description:
 def describe(func: Function, order: int = 2) -> Description:
     kinks = kinks_mod.find(func, max(order, 2))
     return Description(func, order, kinks, props_mod.compute(func, kinks))
+
+
+def format_text(desc: Description, fmt: str = "unicode") -> str:
+    """The text of ``actviz show``: heading, formulas, kinks with conventions, properties."""
+    func = desc.func
+    entry = func.entry
+    head = func.label
+    if entry is not None:
+        head += f"  —  {func.summary}"
+        if entry.aliases and func.resolved.variant is None:
+            head += f"  (aliases: {', '.join(entry.aliases)})"
+    out = [head]
+    if func.params:
+        out.append("parameters: " + ", ".join(f"{k} = {v}" for k, v in func.params.items()))
+    out.append("")
+    for k, body in enumerate(desc.formulas(fmt)):
+        label = text.order_name(k)
+        lines = body.splitlines() or [""]
+        if len(lines) == 1:
+            out.append(f"{label} = {lines[0]}")
+        else:
+            out.append(f"{label} =")
+            out += ["    " + line for line in lines]
+    out.append("")
+    if desc.kinks:
+        out.append("kinks and discontinuities (left limit / right limit / value used):")
+        for kink in desc.kinks:
+            out.append(f"  x = {kink.x_exact} ({kink.kind})")
+            for j in kink.orders:
+                if j.order > desc.order and j.order > 1:
+                    continue
+                mark = "   <- jumps" if j.jumps else ""
+                out.append(f"    {text.order_name(j.order):8s} {text.num(j.left):>12s} / "
+                           f"{text.num(j.right):>12s} / {text.num(j.value):>12s}{mark}")
+    else:
+        out.append("kinks and discontinuities: none")
+    if desc.convention:
+        out.append(f"convention: {desc.convention}")
+    out += ["", "properties:"]
+    rows = property_rows(desc.properties.to_dict())
+    width = max(len(r[0]) for r in rows)
+    out += [f"  {key.ljust(width)}  {val}" for key, val in rows]
+    return "\n".join(out)
+
+
+def property_rows(p: dict, minus: str = text.MINUS) -> list[tuple[str, str]]:
+    """(name, value) rows of the properties (``Properties.to_dict()``), for text and the
+    gallery index."""
+    num = functools.partial(text.num, minus=minus)
+    lip = p["lipschitz"]
+    return [
+        ("range", p["range"]["text"]),
+        ("bounded", text.yes(p["bounded"])),
+        ("monotonic", p["monotonic"]),
+        ("zero-centred", f"{text.yes(p['zero_centred'])}  (mean {num(p['gaussian_mean'])} "
+                         "for x ~ N(0, 1))"),
+        ("f(0) = 0", text.yes(p["zero_at_origin"])),
+        ("smoothness", p["smoothness"]),
+        ("max |f'| (where differentiable)", num(p["max_abs_derivative"])),
+        ("Lipschitz constant", num(lip) + ("  (f jumps)" if lip == "inf"
+                                            and p["smoothness"] == "discontinuous" else "")),
+        ("extrema", "; ".join(f"{e['kind']} {num(e['value'])} at x = {num(e['x'])}"
+                              for e in p["extrema"]) or "none"),
+        ("inflection points", ", ".join(f"x = {num(e['x'])}" + (" (kink)" if e["at_kink"] else "")
+                                        for e in p["inflection_points"]) or "none"),
+        ("f' = 0 exactly on", text.intervals(p["zero_gradient"], minus,
+                                             p["zero_gradient_closed"])),
+        ("saturated (|f'| < 1e-3 max)", text.intervals(p["saturation"], minus)),
+    ]

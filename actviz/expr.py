@@ -108,6 +108,23 @@ def number(text: str) -> sympy.Expr:
     return sympy.Float(s, max(15, significant))
 
 
+def free_names(text: str) -> tuple[str, ...]:
+    """The parameter names an expression uses: identifiers other than x, the constants and
+    called functions, in order of appearance (() if the text does not parse)."""
+    try:
+        tree = ast.parse(str(text).strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return ()
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    out = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Name) and id(node) not in called and node.id != "x"
+                and node.id not in CONSTANTS and node.id not in ("True", "False")
+                and node.id not in out):
+            out.append(node.id)
+    return tuple(out)
+
+
 def parse(text: str, params: dict[str, sympy.Expr] | None = None) -> sympy.Expr:
     """Parse ``text`` into a sympy expression in :data:`X` (safe; see module doc)."""
     if not isinstance(text, str) or not text.strip():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy
 
 from actviz.expr import X
+from actviz.text import json_number
 
 _EPS = sympy.Rational(1, 10**40)
 _NONSMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min)
@@ -52,17 +53,6 @@ class Kink:
                 for j in self.orders
             ],
         }
-
-
-def json_number(v: float):
-    """float for JSON: None for NaN, the strings "inf"/"-inf" for infinities."""
-    import math
-
-    if math.isnan(v):
-        return None
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
 
 
 def kind_name(order: int) -> str:

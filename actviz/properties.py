@@ -1,13 +1,17 @@
 """Properties of an activation, computed (never typed in).
 
-Range, boundedness, monotonicity, zero-centredness, smoothness class, Lipschitz constant,
+Range (with its ends open or closed), boundedness, monotonicity, the mean output for a
+standard normal input and zero-centredness (that mean is 0), f(0) = 0, smoothness class,
+max |f'| where f is differentiable and the Lipschitz constant (infinite where f jumps),
 extrema, inflection points, intervals where f' = 0 exactly and where f' saturates
 (|f'| < 1e-3·max|f'|).
 
 Method: limits at ±∞ with sympy; exact zero-gradient intervals from the Piecewise pieces of
-f' that are identically 0; everything else from f, f', f'' evaluated on a dense grid over
-[-1000, 1000] (sinh-spaced, dense near 0, plus every kink ± a hair), with sign changes and
-threshold crossings refined by Brent's method on the lambdified derivatives.
+f' that are identically 0; the Gaussian mean piece by piece between the kinks
+(:mod:`actviz.gauss`); everything else from f, f', f'' evaluated on a dense grid over
+[-1000, 1000] (sinh-spaced, dense near 0, plus every kink ± a hair), with sign changes
+verified in 50-digit arithmetic (:mod:`actviz.critical`) and threshold crossings refined by
+Brent's method on the lambdified derivatives.
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ from dataclasses import dataclass, field
 import sympy
 
 from actviz import kinks as kinks_mod
+from actviz import text
 from actviz.expr import X
-from actviz.kinks import json_number
+from actviz.text import json_number
 
 GRID_HALF_WIDTH = 1000.0
 GRID_POINTS = 40001
 SATURATION = 1e-3
 SMOOTHNESS_ORDERS = 4
+ZERO_MEAN = 1e-6  # zero-centred: |E f(z)| <= this * sqrt(E f(z)**2) (selu's float32 constants
+#                   leave a mean of 1.3e-8)
 
 
 @dataclass
@@ -32,12 +39,16 @@ class Properties:
     range: dict
     bounded: bool
     monotonic: str  # "increasing", "non-decreasing", "decreasing", "non-increasing", "no"
-    zero_centred: bool
+    zero_centred: bool  # E[f(z)] = 0 for z ~ N(0, 1)
+    gaussian_mean: float  # E[f(z)], z ~ N(0, 1)
+    zero_at_origin: bool  # f(0) = 0
     smoothness: str  # "discontinuous", "C0", "C1", ..., "C∞"
-    lipschitz: float  # max |f'| (inf for a discontinuous f)
+    max_abs_derivative: float  # sup |f'| where f is differentiable
+    lipschitz: float  # the Lipschitz constant: max |f'| for a continuous f, inf where f jumps
     extrema: list = field(default_factory=list)  # {x, value, kind}
     inflection_points: list = field(default_factory=list)  # {x, value, at_kink}
     zero_gradient: list = field(default_factory=list)  # [lo, hi] where f' == 0 exactly
+    zero_gradient_closed: list = field(default_factory=list)  # [lo end, hi end] f' = 0 there
     saturation: list = field(default_factory=list)  # [lo, hi] where |f'| < 1e-3 max|f'|
     limits: dict = field(default_factory=dict)  # f at -inf, +inf
 
@@ -47,11 +58,15 @@ class Properties:
             "bounded": self.bounded,
             "monotonic": self.monotonic,
             "zero_centred": self.zero_centred,
+            "gaussian_mean": json_number(self.gaussian_mean),
+            "zero_at_origin": self.zero_at_origin,
             "smoothness": self.smoothness,
+            "max_abs_derivative": json_number(self.max_abs_derivative),
             "lipschitz": json_number(self.lipschitz),
             "extrema": self.extrema,
             "inflection_points": self.inflection_points,
             "zero_gradient": [[json_number(a), json_number(b)] for a, b in self.zero_gradient],
+            "zero_gradient_closed": [list(c) for c in self.zero_gradient_closed],
             "saturation": [[json_number(a), json_number(b)] for a, b in self.saturation],
             "limits": {k: json_number(v) for k, v in self.limits.items()},
         }
@@ -127,36 +142,10 @@ def _merge(intervals):
     return out
 
 
-def _sign_changes(x, y, scale, kink_xs):
-    """(a, b, at_kink) brackets where y changes sign between non-negligible values."""
-    import numpy as np
-
-    tiny = 1e-12 * max(scale, 1e-300)
-    keep = np.abs(y) > tiny
-    xs, ys = x[keep], y[keep]
-    out = []
-    idx = np.nonzero(np.sign(ys[:-1]) != np.sign(ys[1:]))[0]
-    for i in idx:
-        a, b = xs[i], xs[i + 1]
-        at = [k for k in kink_xs if a <= k <= b]
-        out.append((a, b, at[0] if at else None))
-    return out
-
-
-def _refine(f, a, b):
-    from scipy.optimize import brentq
-
-    fa, fb = float(f(a)), float(f(b))
-    if fa == 0:
-        return a
-    if fb == 0 or fa * fb > 0:
-        return b
-    return brentq(lambda t: float(f(t)), a, b, xtol=1e-14, rtol=1e-15, maxiter=200)
-
-
 def compute(func, kinks: list | None = None) -> Properties:
     """All properties of a :class:`actviz.symbolic.Function`."""
-    import numpy as np
+
+    from actviz import critical, gauss
 
     if kinks is None:
         kinks = kinks_mod.find(func, 2)
@@ -164,114 +153,148 @@ def compute(func, kinks: list | None = None) -> Properties:
     f0, f1, f2 = func.numpy(0), func.numpy(1), func.numpy(2)
     x = grid(kink_xs)
     y, d1, d2 = f0(x), f1(x), f2(x)
-    finite = np.isfinite(y)
     lim_lo, lim_hi = limit_at(func.expr, -1), limit_at(func.expr, 1)
     dlim = [abs(limit_at(func.derivative(1), s)) for s in (-1, 1)]
+    smooth = smoothness(func, kinks)
+    max_d1 = _max_abs_derivative(f1, x, d1, kink_xs, kinks, dlim)
 
-    # Lipschitz: max |f'| on the grid, refined near the best grid point, and at +-inf.
+    extrema = [{"x": xc, "value": float(f0(xc)), "kind": "min" if sa < 0 else "max",
+                "at_kink": at}
+               for xc, at, sa in critical.verified_roots(f1, func.mpmath(1), x, d1, kink_xs)]
+    inflections = [{"x": xc, "value": float(f0(xc)), "at_kink": at}
+                   for xc, at, _ in critical.verified_roots(f2, func.mpmath(2), x, d2, kink_xs)]
+    zero_grad = zero_gradient_intervals(func.derivative(1))
+    rng = value_range(func, x, y, kinks, extrema, (lim_lo, lim_hi))
+    mean, second = gauss.moments(f0, kink_xs)
+    if abs(mean) <= 1e-13 * max(1.0, math.sqrt(max(second, 0.0))):
+        mean = 0.0  # below the quadrature's accuracy: a symmetric odd function's noise
+    return Properties(
+        range=rng,
+        bounded=rng["lo"] != "-inf" and rng["hi"] != "inf",
+        monotonic=monotonicity(d1, kinks, zero_grad),
+        zero_centred=bool(abs(mean) <= ZERO_MEAN * math.sqrt(max(second, 0.0))),
+        gaussian_mean=mean,
+        zero_at_origin=bool(kinks_mod.value_at(func.expr, sympy.S.Zero) == 0.0),
+        smoothness=smooth,
+        max_abs_derivative=max_d1,
+        lipschitz=math.inf if smooth == "discontinuous" else max_d1,
+        extrema=extrema,
+        inflection_points=inflections,
+        zero_gradient=zero_grad,
+        zero_gradient_closed=[tuple(_is_zero_at(func.derivative(1), e) for e in iv)
+                              for iv in zero_grad],
+        saturation=saturation_intervals(f1, x, d1, max_d1, kink_xs, dlim, extrema),
+        limits={"-inf": lim_lo, "inf": lim_hi},
+    )
+
+
+def _max_abs_derivative(f1, x, d1, kink_xs, kinks, dlim) -> float:
+    """sup |f'| where f is differentiable: the grid maximum refined near the best grid point,
+    the one-sided values at the kinks and the limits at ±∞."""
+    import numpy as np
+
     a1 = np.abs(np.where(np.isfinite(d1), d1, 0.0))
     i = int(np.argmax(a1))
-    lip = float(a1[i])
+    best = float(a1[i])
     lo_i, hi_i = x[max(i - 1, 0)], x[min(i + 1, len(x) - 1)]
     if hi_i > lo_i and not any(lo_i <= k <= hi_i for k in kink_xs):
         from scipy.optimize import minimize_scalar
 
         r = minimize_scalar(lambda t: -abs(float(f1(t))), bounds=(lo_i, hi_i), method="bounded",
                             options={"xatol": 1e-12})
-        lip = max(lip, -float(r.fun))
-    lip = max([lip] + [v for v in dlim if not math.isnan(v)]
-              + [abs(v) for k in kinks for v in (k.orders[1].left, k.orders[1].right)])
-    smooth = smoothness(func, kinks)
-    lipschitz = math.inf if smooth == "discontinuous" else lip
+        best = max(best, -float(r.fun))
+    return max([best] + [v for v in dlim if not math.isnan(v)]
+               + [abs(v) for k in kinks for v in (k.orders[1].left, k.orders[1].right)
+                  if math.isfinite(v)])
 
-    # Extrema: sign changes of f' (or at a kink where f' flips sign).
-    extrema = []
-    for a, b, at in _sign_changes(x, d1, lip, kink_xs):
-        xc = at if at is not None else _refine(f1, a, b)
-        kind = "min" if f1(a) < 0 else "max"
-        extrema.append({"x": float(xc), "value": float(f0(xc)), "kind": kind,
-                        "at_kink": at is not None})
-    inflections = []
-    scale2 = float(np.max(np.abs(np.where(np.isfinite(d2), d2, 0.0)))) or 1.0
-    for a, b, at in _sign_changes(x, d2, scale2, kink_xs):
-        xc = at if at is not None else _refine(f2, a, b)
-        inflections.append({"x": float(xc), "value": float(f0(xc)), "at_kink": at is not None})
 
-    # Range: grid extremes (with refined extrema and kink one-sided values) and limits.
-    values = list(y[finite]) + [e["value"] for e in extrema]
-    for k in kinks:
-        values += [k.orders[0].left, k.orders[0].right, k.orders[0].value]
-    gmin, gmax = min(values), max(values)
-    lo = min(gmin, lim_lo) if not math.isnan(lim_lo) else gmin
-    hi = max(gmax, lim_hi) if not math.isnan(lim_hi) else gmax
-    zero_grad = zero_gradient_intervals(func.derivative(1))
-    ends = (float(x[0]), float(x[-1]))
-    rng = {
-        "lo": json_number(lo + 0.0), "hi": json_number(hi + 0.0),
-        "lo_closed": _attained(func, lo, lim_lo, x[np.argmin(np.where(finite, y, np.inf))], ends,
-                               zero_grad),
-        "hi_closed": _attained(func, hi, lim_hi, x[np.argmax(np.where(finite, y, -np.inf))], ends,
-                               zero_grad),
-    }
-    rng["text"] = _range_text(rng)
+def monotonicity(d1, kinks, zero_grad) -> str:
+    """From the signs of f' on the grid and the jumps of f."""
+    import numpy as np
 
-    # Monotonicity from f' and the jumps of f.
     jumps = [k.orders[0].right - k.orders[0].left for k in kinks if k.order == 0]
     nz = d1[np.isfinite(d1) & (np.abs(d1) > 1e-300)]
     up = np.all(nz >= 0) and all(j >= 0 for j in jumps)
     down = np.all(nz <= 0) and all(j <= 0 for j in jumps)
     if up and not down:
-        monotonic = "non-decreasing" if zero_grad else "increasing"
-    elif down and not up:
-        monotonic = "non-increasing" if zero_grad else "decreasing"
-    elif up and down:
-        monotonic = "constant"
-    else:
-        monotonic = "no"
-
-    return Properties(
-        range=rng,
-        bounded=not (math.isinf(lo) or math.isinf(hi)),
-        monotonic=monotonic,
-        zero_centred=bool(kinks_mod.value_at(func.expr, sympy.S.Zero) == 0.0),
-        smoothness=smooth,
-        lipschitz=lipschitz,
-        extrema=extrema,
-        inflection_points=inflections,
-        zero_gradient=zero_grad,
-        saturation=saturation_intervals(f1, x, d1, lip, kink_xs, dlim, extrema),
-        limits={"-inf": lim_lo, "inf": lim_hi},
-    )
+        return "non-decreasing" if zero_grad else "increasing"
+    if down and not up:
+        return "non-increasing" if zero_grad else "decreasing"
+    return "constant" if up and down else "no"
 
 
-def _attained(func, bound, limit, x_at, ends, zero_grad) -> bool:
-    """Is the infimum/supremum reached at a finite x?
+def value_range(func, x, y, kinks, extrema, limits) -> dict:
+    """The range: its infimum and supremum, and whether each is attained.
 
-    Yes if it differs from the limit at infinity (an interior extremum or a jump value).
-    If it equals the limit: at the grid's edge only where f is flat out to that infinity
-    (relu's 0); inside, only if f equals it exactly in 40-digit arithmetic (sigmoid(40)
-    rounds to 1.0 in float64 but is not 1).
+    Candidates are values f takes (grid values, extrema, the value at each kink) and values
+    it only approaches (one-sided limits at jumps, limits at ±∞). An end is closed when a
+    value f takes equals it; a grid value that equals an approached one counts only where f
+    equals it exactly in 40-digit arithmetic at one of the grid points nearest 0 giving it
+    (sigmoid(40) rounds to 1.0 in float64 but is not 1; hard_sigmoid is exactly 1 beyond
+    its kink).
     """
-    import mpmath
+    import numpy as np
 
-    if math.isinf(bound):
+    finite = np.isfinite(y)
+    taken = [e["value"] for e in extrema] + [k.orders[0].value for k in kinks]
+    approached = [v for k in kinks for v in (k.orders[0].left, k.orders[0].right)]
+    approached += [v for v in limits if not math.isnan(v)]
+    ends = {}
+    for side, pick in (("lo", min), ("hi", max)):
+        grid_best = float(pick(y[finite])) if finite.any() else math.nan
+        cands = [v for v in [grid_best, *taken, *approached] if not math.isnan(v)]
+        bound = pick(cands) + 0.0
+        closed = False
+        if math.isfinite(bound):
+            closed = any(_same(v, bound) for v in taken) or (
+                _same(grid_best, bound) and _grid_attains(func, x, y, finite, grid_best,
+                                                          any(_same(v, bound)
+                                                              for v in approached)))
+        ends[side] = (bound, closed)
+    rng = {"lo": json_number(ends["lo"][0]), "hi": json_number(ends["hi"][0]),
+           "lo_closed": ends["lo"][1], "hi_closed": ends["hi"][1]}
+    rng["text"] = _range_text(rng)
+    return rng
+
+
+def _is_zero_at(d1, end: float) -> bool:
+    """Does f' (with the convention at kinks) vanish at the interval end ``end``?"""
+    if not math.isfinite(end):
         return False
-    if math.isnan(limit) or abs(bound - limit) > 1e-12 * max(1.0, abs(bound)):
+    return kinks_mod.value_at(d1, sympy.nsimplify(end, rational=True)) == 0.0
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))
+
+
+def _grid_attains(func, x, y, finite, value, near_approached: bool) -> bool:
+    """Does f take ``value`` at a grid point? Where ``value`` is also approached (a limit),
+    only if f equals it exactly in 40 digits at one of the grid points nearest 0 giving it
+    (far out, 1 - exp(-1000) equals 1 in 40 digits too)."""
+    import mpmath
+    import numpy as np
+
+    if not near_approached:
         return True
-    if x_at in ends:
-        side = -math.inf if x_at == ends[0] else math.inf
-        return any(side in (lo, hi) for lo, hi in zero_grad)
+    idx = np.flatnonzero(finite & (y == value))
+    if idx.size == 0:
+        return False
+    probe = idx[np.argsort(np.abs(x[idx]), kind="stable")[:3]]  # nearest 0: far out, every
+    # value equals its limit in 40 digits
     with mpmath.workdps(40):
-        return bool(func.mpmath(0)(mpmath.mpf(float(x_at))) == mpmath.mpf(limit))
+        f = func.mpmath(0)
+        for i in probe:
+            try:
+                if f(mpmath.mpf(float(x[i]))) == mpmath.mpf(value):
+                    return True
+            except (ValueError, ZeroDivisionError, TypeError):
+                continue
+    return False
 
 
 def _range_text(r) -> str:
-    def fmt(v):
-        if v in ("inf", "-inf"):
-            return "∞" if v == "inf" else "-∞"
-        return f"{v:.6g}"
-
-    return (("[" if r["lo_closed"] else "(") + fmt(r["lo"]) + ", " + fmt(r["hi"])
+    return (("[" if r["lo_closed"] else "(") + text.num(r["lo"]) + ", " + text.num(r["hi"])
             + ("]" if r["hi_closed"] else ")"))
 
 
@@ -320,4 +343,15 @@ def _edge(f1, thr, x, i, j, kink_xs):
     for k in kink_xs:
         if a <= k <= b:
             return float(k)
-    return float(_refine(lambda t: abs(float(f1(t))) - thr, a, b))
+    return float(_brent(lambda t: abs(float(f1(t))) - thr, a, b))
+
+
+def _brent(f, a, b):
+    from scipy.optimize import brentq
+
+    fa, fb = float(f(a)), float(f(b))
+    if fa == 0:
+        return a
+    if fb == 0 or fa * fb > 0:
+        return b
+    return brentq(lambda t: float(f(t)), a, b, xtol=1e-14, rtol=1e-15, maxiter=200)

@@ -119,6 +119,6 @@ def _mp_erfc_neg(u):
     return mpmath.erfc(-u)
 
 
-# erfc_neg(u) = erfc(-u) = 1 + erf(u): see actviz.symbolic.stable_form
+# erfc_neg(u) = erfc(-u) = 1 + erf(u): see actviz.numeric.stable_form
 NUMPY_FUNCS = {"sigmoid": _np_sigmoid, "softplus": _np_softplus, "erfc_neg": _np_erfc_neg}
 MPMATH_FUNCS = {"sigmoid": _mp_sigmoid, "softplus": _mp_softplus, "erfc_neg": _mp_erfc_neg}

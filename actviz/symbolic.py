@@ -5,20 +5,23 @@ their renderings, and numeric functions made from them.
 or ``load("x*tanh(softplus(x))")`` give a :class:`Function`; ``f.derivative(2)`` the sympy
 second derivative (short: ``softplus`` and ``sigmoid`` stay primitives, ``1 - tanh(u)**2`` is
 written ``sech(u)**2``); ``f.numpy(order)`` a vectorized float64 function (numerically stable
-forms, no overflow warnings); ``f.mpmath(order)`` an mpmath scalar function.
+forms, no overflow warnings); ``f.mpmath(order)`` an mpmath scalar function (both made by
+:mod:`actviz.numeric`, the one place sympy expressions become callables).
+:func:`load_all` is the one rule that shares ``-p`` parameters among several names.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import sympy
 
 from actviz import catalog
 from actviz.errors import ActvizError
-from actviz.expr import X, number, parse
-from actviz.sym_functions import MPMATH_FUNCS, NUMPY_FUNCS
+from actviz.expr import X, free_names, number, parse
+from actviz.numeric import mpmath_function, no_delta, numpy_function
 
 MAX_ORDER = 12
 _W = sympy.Wild("w")
@@ -35,7 +38,7 @@ def tidy(expr: sympy.Expr) -> sympy.Expr:
     if isinstance(expr, sympy.Piecewise):
         pieces = [(tidy(e), _tidy_condition(c)) for e, c in expr.args]
         return sympy.Piecewise(*pieces)
-    expr = _no_delta(expr)
+    expr = no_delta(expr)
     expr = expr.replace(lambda e: e.is_Mul and _sign_pair(e) is not None, _merge_sign)
     expr = expr.replace(sympy.sign(_W) ** 2, sympy.S.One)
     expr = expr.replace(1 - sympy.tanh(_W) ** 2, sympy.sech(_W) ** 2)
@@ -93,8 +96,22 @@ class Function:
     def entry(self) -> catalog.Activation | None:
         return self.resolved.entry if self.resolved is not None else None
 
+    @property
+    def summary(self) -> str:
+        """The catalog's one-line description (the variant's own for a variant); "" else."""
+        return self.resolved.summary if self.resolved is not None else ""
+
+    @property
+    def convention(self) -> str:
+        """The gradient convention at kinks, in words (the variant's own where it has one)."""
+        return self.resolved.convention if self.resolved is not None else ""
+
+    def exact_params(self) -> dict[str, Fraction]:
+        """Parameter values as exact fractions (what the kernels take)."""
+        return {k: catalog.parse_number(v) for k, v in self.params.items()}
+
     def float_params(self) -> dict[str, float]:
-        return {k: float(catalog.parse_number(v)) for k, v in self.params.items()}
+        return {k: float(q) for k, q in self.exact_params().items()}
 
     @functools.cache  # noqa: B019 - Function objects are few and long-lived
     def derivative(self, order: int = 1) -> sympy.Expr:
@@ -126,13 +143,49 @@ def check_order(order: int) -> None:
         raise ActvizError(f"derivative order must be an integer from 0 to {MAX_ORDER}, got {order}")
 
 
+def parameter_names(spec: str) -> tuple[str, ...]:
+    """The parameters ``spec`` takes: a catalog entry's declared ones, or the names (other
+    than x, constants and functions) an expression uses."""
+    spec = spec.strip()
+    if catalog.is_catalog_name(spec):
+        return catalog.get(spec.split(":", 1)[0]).param_names
+    return free_names(spec)
+
+
+def load_all(specs, params: dict[str, str] | None = None) -> list[Function]:
+    """The one rule for ``-p`` among several names, for every command: each parameter goes to
+    every name that takes it (a catalog entry that declares it, an expression that uses it);
+    a parameter that no name takes is an error."""
+    params = dict(params or {})
+    specs = list(specs)
+    funcs, used = [], set()
+    for spec in specs:
+        if not isinstance(spec, str):
+            raise ActvizError(f"an activation is a name or an expression, got {spec!r}")
+        takes = set(parameter_names(spec))
+        mine = {k: v for k, v in params.items() if k in takes}
+        used |= set(mine)
+        funcs.append(load(spec, mine))
+    unused = [k for k in params if k not in used]
+    if unused:
+        names = ", ".join(s.strip() for s in specs) or "no activation"
+        takes = sorted({p for s in specs for p in parameter_names(s)})
+        whose = "its" if len(specs) == 1 else "their"
+        raise ActvizError(f"parameter {unused[0]!r} is not used by {names} "
+                          f"({whose} parameters: {', '.join(takes) or 'none'})")
+    return funcs
+
+
 def load(spec: str, params: dict[str, str] | None = None) -> Function:
     """A catalog name (``NAME``, alias, ``NAME:VARIANT``) or an expression in x.
 
     ``params`` are exact text values (``{"alpha": "1/6"}``). For an expression they name
-    symbols used in it (``load("x*sigmoid(b*x)", {"b": "1.5"})``).
+    symbols used in it (``load("x*sigmoid(b*x)", {"b": "1.5"})``); a parameter the
+    expression does not use is an error.
     """
-    params = dict(params or {})
+    if not isinstance(spec, str):
+        raise ActvizError(f"an activation is a name or an expression, got {spec!r}")
+    params = {str(k): str(v).strip() for k, v in (params or {}).items()}
     spec = spec.strip()
     if catalog.is_catalog_name(spec):
         res = catalog.resolve(spec, params)
@@ -142,6 +195,9 @@ def load(spec: str, params: dict[str, str] | None = None) -> Function:
         if not key.isidentifier() or key == "x":
             raise ActvizError(f"not a parameter name: {key!r}")
         catalog.parse_number(val)
+    unused = [k for k in params if k not in free_names(spec)]
+    if unused:
+        raise ActvizError(f"parameter {unused[0]!r} is not used by {spec}")
     try:
         expr = parse(spec, {k: number(v) for k, v in params.items()})
     except ActvizError:
@@ -164,73 +220,3 @@ def render(expr: sympy.Expr, fmt: str = "unicode") -> str:
     if fmt in ("sympy", "text"):
         return sympy.sstr(expr)
     raise ActvizError(f"unknown format {fmt!r} (unicode, latex, sympy)")
-
-
-def _no_delta(expr: sympy.Expr) -> sympy.Expr:
-    # DiracDelta terms live only at kinks, whose values come from the conventions.
-    return expr.replace(sympy.DiracDelta, lambda *a: sympy.S.Zero) if expr.has(
-        sympy.DiracDelta) else expr
-
-
-ERFC_NEG = sympy.Function("erfc_neg", real=True)  # erfc(-u) = 1 + erf(u), kept unevaluated
-
-
-def stable_form(expr: sympy.Expr) -> sympy.Expr:
-    """The same function, rewritten for float evaluation without cancellation.
-
-    In sums: ``c + c*erf(u) = c*erfc(-u)``, ``c - c*erf(u) = c*erfc(u)``,
-    ``c ± c*tanh(u) = 2c*sigmoid(±2u)``, ``c - c*sigmoid(u) = c*sigmoid(-u)``; then
-    ``exp(u) - 1 -> expm1(u)`` and ``log(1 + u) -> log1p(u)``. (sympy's own ``erfc(-u)``
-    evaluates back to ``2 - erfc(u)``, hence the unevaluated ``erfc_neg``.)
-    """
-    from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
-
-    if expr.has(sympy.erf, sympy.tanh, sympy.Function):
-        expr = expr.replace(lambda e: e.is_Add, _cancel_free_sum)
-    if expr.has(sympy.exp, sympy.log):
-        expr = optimize(expr, [expm1_opt, log1p_opt])
-    return expr
-
-
-def _cancel_free_sum(add):
-    from actviz.sym_functions import sigmoid
-
-    const, rest = add.as_coeff_Add()
-    if const == 0:
-        return add
-    terms = list(sympy.Add.make_args(rest))
-    for i, term in enumerate(terms):
-        coeff, f = term.as_coeff_Mul()
-        new = None
-        if isinstance(f, sympy.erf) and coeff == const:
-            new = const * ERFC_NEG(f.args[0])
-        elif isinstance(f, sympy.erf) and coeff == -const:
-            new = const * ERFC_NEG(-f.args[0])
-        elif isinstance(f, sympy.tanh) and abs(coeff) == abs(const):
-            new = 2 * const * sigmoid(2 * f.args[0] * sympy.sign(coeff * const))
-        elif isinstance(f, sigmoid) and coeff == -const:
-            new = const * sigmoid(-f.args[0])
-        if new is not None:
-            return sympy.Add(*terms[:i], *terms[i + 1:], new)
-    return add
-
-
-def numpy_function(expr: sympy.Expr):
-    """Vectorized float64 function of x (arrays or scalars), warnings silenced."""
-    import numpy as np
-
-    raw = sympy.lambdify(X, stable_form(_no_delta(expr)),
-                         modules=[NUMPY_FUNCS, "scipy", "numpy"], cse=True)
-
-    def f(x):
-        x = np.asarray(x, dtype=np.float64)
-        with np.errstate(all="ignore"):
-            y = raw(x)
-        return np.broadcast_to(np.asarray(y, dtype=np.float64), x.shape).copy()
-
-    return f
-
-
-def mpmath_function(expr: sympy.Expr):
-    """mpmath scalar function of x."""
-    return sympy.lambdify(X, _no_delta(expr), modules=[MPMATH_FUNCS, "mpmath"])

@@ -1,120 +1,8 @@
-"""The catalog: every activation declared once.
-
-Each entry is a small frozen record: a canonical name, aliases (PyTorch/Keras spellings),
-the defining expression as text in ``x`` and the parameter names, parameters with defaults
-(ONNX attribute names), named variants (parameter presets or alternative definitions),
-the gradient convention at kinks in words, a summary and references.
-
-The expression language is the one of :mod:`actviz.expr`: arithmetic, ``where(cond, a, b)``
-for piecewise definitions, the functions ``sigmoid`` and ``softplus`` (kept as primitives so
-that derivatives stay short), and calls of other catalog entries with keyword parameters
-(``x*hard_sigmoid(x, alpha=alpha, beta=beta)``).
-
-Piecewise conditions carry the numeric convention at a kink: the value a derivative takes
-*at* the boundary point is the value of the piece whose condition holds there. For
-``where(x > 0, x, 0)`` (relu) the derivative at 0 is that of the ``0`` piece, i.e. 0.
-
-Importing this module imports neither sympy nor numpy.
-"""
+"""THE catalog table: every activation declared once (see :mod:`actviz.catalog`)."""
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
-from fractions import Fraction
-
-from actviz.errors import ActvizError
-
-
-def parse_number(text: str) -> Fraction:
-    """Exact value of a parameter given as ``0.2``, ``1/6``, ``-1e-3`` (not ``inf``/``nan``)."""
-    s = str(text).strip()
-    try:
-        if "/" in s:
-            num, den = s.split("/", 1)
-            value = Fraction(num.strip()) / Fraction(den.strip())
-        else:
-            value = Fraction(s)
-    except (ValueError, ZeroDivisionError):
-        raise ActvizError(f"not a finite number: {text!r}") from None
-    return value
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    default: str  # exact text, e.g. "0.2" or "1/6"
-    doc: str = ""
-
-    @property
-    def value(self) -> float:
-        return float(parse_number(self.default))
-
-
-@dataclass(frozen=True)
-class Variant:
-    name: str
-    summary: str
-    params: tuple[tuple[str, str], ...] = ()  # preset values (exact text)
-    expr: str | None = None  # an alternative definition, if not a preset
-
-
-@dataclass(frozen=True)
-class Activation:
-    name: str
-    expr: str
-    summary: str
-    params: tuple[Param, ...] = ()
-    aliases: tuple[str, ...] = ()
-    variants: tuple[Variant, ...] = ()
-    convention: str = ""  # gradient convention at kinks, in words
-    onnx: str | None = None  # ONNX operator of the same semantics
-    torch: str | None = None  # PyTorch functional of the same semantics (default params)
-    reference: str = ""
-
-    @property
-    def param_names(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.params)
-
-    def defaults(self) -> dict[str, str]:
-        return {p.name: p.default for p in self.params}
-
-    def variant(self, name: str) -> Variant:
-        for v in self.variants:
-            if v.name == name:
-                return v
-        known = ", ".join(v.name for v in self.variants) or "none"
-        raise ActvizError(f"{self.name} has no variant {name!r} (variants: {known})")
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """A catalog entry with a variant and parameter values chosen."""
-
-    entry: Activation
-    variant: str | None
-    params: dict[str, str] = field(default_factory=dict)  # exact text values
-    expr: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.entry.name if self.variant is None else f"{self.entry.name}:{self.variant}"
-
-    @property
-    def label(self) -> str:
-        """Name with the parameters that differ from the defaults (legends, titles)."""
-        base = self.variant_defaults()
-        changed = [f"{k}={v}" for k, v in self.params.items() if base.get(k) != v]
-        return self.name + (f" ({', '.join(changed)})" if changed else "")
-
-    def variant_defaults(self) -> dict[str, str]:
-        d = self.entry.defaults()
-        if self.variant is not None:
-            d.update(dict(self.entry.variant(self.variant).params))
-        return d
-
-    def float_params(self) -> dict[str, float]:
-        return {k: float(parse_number(v)) for k, v in self.params.items()}
+from actviz.catalog.records import Activation, Param, Variant
 
 
 def _p(name, default, doc=""):
@@ -124,8 +12,16 @@ def _p(name, default, doc=""):
 _HARD_SIGMOID_CONVENTION = (
     "f' = 0 at both kinks x = -beta/alpha and x = (1-beta)/alpha, as ONNX/Caffe2 "
     "(gradient from the output, alpha only where 0 < y < 1), PyTorch, JAX and Keras 3; "
-    "clip-based versions (Theano, Keras 2 on TensorFlow) give alpha there"
+    "clip-based versions (Theano, Keras 2 on TensorFlow) give alpha there "
+    "(the variants :theano and :keras2)"
 )
+# clip(alpha*x + beta, 0, 1) as Theano's and TensorFlow's clip differentiate it: the gradient
+# passes where min <= u <= max, so f' = alpha at both kinks
+_HARD_SIGMOID_CLIP = ("where(alpha*x + beta < 0, 0, where(alpha*x + beta > 1, 1, "
+                      "alpha*x + beta))")
+_CLIP_CONVENTION = ("f' = alpha at both kinks x = -beta/alpha and x = (1-beta)/alpha: {who} "
+                    "clips alpha*x + beta to [0, 1], and its clip passes the gradient where "
+                    "0 <= alpha*x + beta <= 1 (ends included)")
 
 ENTRIES: tuple[Activation, ...] = (
     Activation(
@@ -137,8 +33,12 @@ ENTRIES: tuple[Activation, ...] = (
         variants=(
             Variant("onnx", "ONNX/Caffe2 defaults: 0.2x + 0.5",
                     (("alpha", "0.2"), ("beta", "0.5"))),
-            Variant("keras2", "Keras 2: 0.2x + 0.5", (("alpha", "0.2"), ("beta", "0.5"))),
-            Variant("theano", "Theano: 0.2x + 0.5", (("alpha", "0.2"), ("beta", "0.5"))),
+            Variant("keras2", "Keras 2 (TensorFlow clip): 0.2x + 0.5, f' = 0.2 at the kinks",
+                    (("alpha", "0.2"), ("beta", "0.5")), _HARD_SIGMOID_CLIP,
+                    _CLIP_CONVENTION.format(who="Keras 2 (on TensorFlow)")),
+            Variant("theano", "Theano (tensor.clip): 0.2x + 0.5, f' = 0.2 at the kinks",
+                    (("alpha", "0.2"), ("beta", "0.5")), _HARD_SIGMOID_CLIP,
+                    _CLIP_CONVENTION.format(who="Theano")),
             Variant("pytorch", "PyTorch F.hardsigmoid: x/6 + 1/2",
                     (("alpha", "1/6"), ("beta", "0.5"))),
             Variant("jax", "jax.nn.hard_sigmoid: x/6 + 1/2", (("alpha", "1/6"), ("beta", "0.5"))),
@@ -368,70 +268,3 @@ ENTRIES: tuple[Activation, ...] = (
         torch="torch.nn.functional.logsigmoid",
     ),
 )
-
-_BY_NAME: dict[str, Activation] = {}
-for _e in ENTRIES:
-    for _n in (_e.name, *_e.aliases):
-        _key = _n.lower().replace("-", "_")
-        assert _BY_NAME.setdefault(_key, _e) is _e, f"{_key} names two entries"
-
-
-def names() -> list[str]:
-    """Canonical names, in catalog order."""
-    return [e.name for e in ENTRIES]
-
-
-def all_spellings() -> list[str]:
-    """Every accepted spelling: names, aliases and ``name:variant``."""
-    out = []
-    for e in ENTRIES:
-        out += [e.name, *e.aliases, *(f"{e.name}:{v.name}" for v in e.variants)]
-    return out
-
-
-def lookup(name: str) -> Activation | None:
-    """The entry for a name or alias (case-insensitive), or None."""
-    return _BY_NAME.get(name.strip().lower().replace("-", "_"))
-
-
-def get(name: str) -> Activation:
-    """The entry for a name or alias; ActvizError with suggestions if unknown."""
-    entry = lookup(name)
-    if entry is None:
-        raise ActvizError(f"unknown activation {name!r}{suggest(name)}")
-    return entry
-
-
-def suggest(name: str) -> str:
-    spellings = list(dict.fromkeys(s.lower() for s in all_spellings()))
-    close = difflib.get_close_matches(name.lower(), spellings, n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
-
-
-def is_catalog_name(text: str) -> bool:
-    """True for ``name``, ``alias`` and ``name:variant`` spellings (variant not checked)."""
-    base = text.split(":", 1)[0]
-    return lookup(base) is not None
-
-
-def resolve(spec: str, params: dict[str, str] | None = None) -> Resolved:
-    """Resolve ``NAME[:VARIANT]`` plus user parameters (exact text values) to a Resolved.
-
-    Unknown names, variants and parameters, and non-numeric values raise ActvizError.
-    """
-    base, _, variant = spec.partition(":")
-    entry = get(base)
-    variant = variant.strip() or None
-    values = entry.defaults()
-    expr = entry.expr
-    if variant is not None:
-        v = entry.variant(variant)
-        values.update(dict(v.params))
-        expr = v.expr or expr
-    for key, val in (params or {}).items():
-        if key not in values:
-            known = ", ".join(values) or "none"
-            raise ActvizError(f"{entry.name} has no parameter {key!r} (parameters: {known})")
-        parse_number(val)
-        values[key] = str(val).strip()
-    return Resolved(entry, variant, values, expr)
