@@ -1,20 +1,21 @@
 """Element formulas for every catalog entry: f, f', f'' and the gradient from the output.
 
-One source for all backends. Each formula is written in a small branch-free dialect that runs
-on NumPy arrays as it is (the NumPy backend) and compiles with numba on float64 scalars (the
-numba backend registers overloads for the primitives below):
+THE formula table: one source for all backends. Each formula is written in a small
+branch-free dialect that runs on NumPy arrays as it is (the NumPy backend), compiles with
+numba on float64 scalars (:mod:`actviz.kernels.numba_.dialect` gives the primitives their
+numba meaning) and is traced into C for CuPy (:mod:`actviz.kernels.cupy_.csource`):
 
 - ``sel(c, a, b)``: ``c ? a : b`` (``np.where``); both sides are always evaluated, so every
-  expression must be harmless (no traps) where it is not selected.
-- ``exp_(x, t)``, ``expm1_``, ``log1p_``, ``tanh_``, ``erfc_``: the transcendental
+  expression must be harmless (no traps) where it is not selected; never ``if``.
+- ``exp_(x, t)``, ``expm1_``, ``log1p_``, ``tanh_``, ``erf_``, ``erfc_``: the transcendental
   primitives. ``t`` is a type tag: numba uses its own vectorizable, full float64 accuracy
   versions when the data is float32 (``t`` a float32 zero) and libm otherwise.
-
-The same functions are traced into C for the CuPy backend (:mod:`actviz.kernels.csource`),
-so they must stay branch-free: ``sel`` instead of ``if``. The numba backend's float32 fast
-path (:mod:`actviz.kernels.fast32`) has its own float32 arrangements of f and f' for the
-common transcendental activations, checked against these and against mpmath.
 - ``np.abs``, ``np.sign``, ``np.isinf`` and arithmetic.
+
+The numba backend's float32 fast path (:mod:`actviz.kernels.numba_.formulas32`) has its own
+float32 arrangements of f and f' for the common transcendental activations, checked against
+these and against mpmath. User expressions are compiled into this same dialect
+(:mod:`actviz.kernels.generic`).
 
 Every formula takes ``(x, p, t)``: ``x`` in float64, ``p`` a tuple of 4 float64 parameters
 prepared once per call by ``Kernel.prepare`` from the exact parameter values (thresholds are
@@ -29,7 +30,6 @@ inputs are passed through by the backends (NaN in, NaN out, for every order).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -64,12 +64,36 @@ def tanh_(x, t):
 def erfc_(x, t):
     if type(x).__module__.startswith("cupy"):
         from cupyx.scipy.special import erfc
+
+        return erfc(x)
+    from scipy.special import erfc, erfcx
+
+    if not isinstance(x, (np.ndarray, np.floating, float)):
+        return erfc(x)  # the C tracer's values: CUDA's erfc is accurate as it is
+
+    # SciPy's erfc loses relative accuracy for x > 0.5 (9 ulp at 1, 30 at 4, hundreds beyond
+    # 6); there erfc(x) = erfcx(x) exp(-x**2) with x**2 carried exactly is within 5 ulp.
+    xa = np.asarray(x, dtype=np.float64)
+    big = xa > 0.5
+    xb = np.where(big, np.minimum(xa, 30.0), 1.0)
+    s = xb * xb
+    ca = 134217729.0 * xb
+    h = ca - (ca - xb)
+    lo = xb - h
+    e = ((h * h - s) + 2.0 * h * lo) + lo * lo  # x**2 = s + e exactly
+    tail = erfcx(xb) * (np.exp(-s) * (1.0 - e))
+    return np.where(big, np.where(xa > 30.0, 0.0, tail), erfc(xa))
+
+
+def erf_(x, t):
+    if type(x).__module__.startswith("cupy"):
+        from cupyx.scipy.special import erf
     else:
-        from scipy.special import erfc
-    return erfc(x)
+        from scipy.special import erf
+    return erf(x)
 
 
-PRIMITIVES = (sel, exp_, expm1_, log1p_, tanh_, erfc_)
+PRIMITIVES = (sel, exp_, expm1_, log1p_, tanh_, erf_, erfc_)
 
 BIG = 1e300  # |x| clip for factors multiplied by something that vanishes at infinity
 
@@ -92,7 +116,13 @@ def one_minus_2sig(u, r, t):
     return -np.sign(u) * q * r
 
 
-HELPERS = (clip, sig_parts, one_minus_2sig)
+def sech_(u, t):
+    """sech(u) = 2v / (1 + v**2), v = exp(-|u|): no overflow for large |u|."""
+    v = exp_(-np.abs(u), t)
+    return 2.0 * v / (1.0 + v * v)
+
+
+HELPERS = (clip, sig_parts, one_minus_2sig, sech_)
 
 # ------------------------------------------------------------------ exact parameter helpers
 
@@ -164,11 +194,18 @@ def _zero(x, p, t):
 # ---------------------------------------------------------------------------- hard_sigmoid
 
 
-def _hs_prepare(p):
+def _hs_kinks(p, clip: bool = False):
+    """(alpha, beta, lower kink, upper kink), the kinks placed for ``x <= k0``/``x >= k1``
+    (the outer pieces hold there) or, for ``clip``, for ``x < k0``/``x > k1``."""
     a, b = p["alpha"], p["beta"]
     if a <= 0:
         raise ActvizError(f"the kernels need alpha > 0 (got alpha = {float(a)})")
-    return _pad(a, b, floor_to(-b / a), ceil_to((1 - b) / a))
+    lo, hi = -b / a, (1 - b) / a
+    return _pad(a, b, *((ceil_to(lo), floor_to(hi)) if clip else (floor_to(lo), ceil_to(hi))))
+
+
+def _hs_prepare(p):
+    return _hs_kinks(p)
 
 
 def hard_sigmoid_f(x, p, t):
@@ -181,6 +218,24 @@ def hard_sigmoid_d1(x, p, t):
 
 def hard_sigmoid_gy(y, p, t):
     return sel((y > 0.0) & (y < 1.0), p[0], 0.0)
+
+
+def _hs_clip_prepare(p):
+    return _hs_kinks(p, clip=True)
+
+
+def hard_sigmoid_clip_f(x, p, t):
+    """clip(alpha*x + beta, 0, 1), the pieces holding as in Theano's and TensorFlow's clip."""
+    return sel(x < p[2], 0.0, sel(x > p[3], 1.0, p[0] * x + p[1]))
+
+
+def hard_sigmoid_clip_d1(x, p, t):
+    return sel((x >= p[2]) & (x <= p[3]), p[0], 0.0)
+
+
+def _clip_gy_error(p):
+    return ("the output y does not determine the gradient at the kinks (y is 0 or 1 both at "
+            "a kink, where f' = alpha, and beyond it, where f' = 0); pass x= instead of y=")
 
 
 # ------------------------------------------------------------------------------- hardswish
@@ -443,54 +498,183 @@ def celu_gy(y, p, t):
 
 
 # -------------------------------------------------------------------------------------- gelu
+# float64 accuracy in the tails needs the arguments of erfc, exp and sigmoid to full
+# precision: erfc(z) has a relative condition number of about 2 z**2 (700 ulp at z = 26 for
+# the rounding of -x/sqrt(2) alone), exp(-x**2/2) one of x**2/2. The rounding errors of those
+# products are computed exactly (Dekker's two-product, no FMA needed) and folded in to first
+# order: erfc(z + dz) = erfc(z) - dz 2/sqrt(pi) exp(-z**2), exp(-(s + e)/2) = exp(-s/2)
+# (1 - e/2), sigmoid(u + du) = sigmoid(u) + du sigmoid'(u).
 
-_RSQRT2 = float(1 / np.sqrt(2.0))
+
+def _hi_lo(value: str):
+    """A constant given by a 40-digit decimal expression, as float64 hi + lo."""
+    import decimal
+
+    with decimal.localcontext() as ctx:
+        ctx.prec = 50
+        exact = eval(value, {"D": decimal.Decimal, "pi": decimal.Decimal(_PI50)})  # noqa: S307
+        hi = float(exact)
+        return hi, float(exact - decimal.Decimal(hi))
+
+
+_PI50 = "3.14159265358979323846264338327950288419716939937510"
+_SPLIT = 134217729.0  # 2**27 + 1: Veltkamp's split of a float64 into two 26-bit halves
+
+
+def two_prod(a, b):
+    """(p, e): p = fl(a*b) and a*b = p + e exactly (|a|, |b| < 2**996; no FMA needed)."""
+    p = a * b
+    ca, cb = _SPLIT * a, _SPLIT * b
+    ah, bh = ca - (ca - a), cb - (cb - b)
+    al, bl = a - ah, b - bh
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+_RSQRT2, _RSQRT2_LO = _hi_lo("1 / D(2).sqrt()")
 _RSQRT2PI = 0.3989422804014327  # 1/sqrt(2*pi)
+_TWO_RSQRTPI = 1.1283791670955126  # 2/sqrt(pi): the derivative of erfc, for the correction
+
+
+# The zero x0 of f' (as a double-double) and the Taylor coefficients of f' there, for
+# |x - x0| <= 0.6 where Phi + x phi (and s + x s' u') cancel: derived from the definitions
+# in 60-digit arithmetic (tests/kernels/test_accuracy64.py regenerates and checks them).
+_GELU_X0 = (-0.7517915246935645, 1.4956759177009883e-17)
+_GELU_TAYLOR = (  # f'(x0 + d) = d*(c1 + d*(c2 + ...)), |d| <= 0.6
+    0.4314939923140469, 0.388284982990552, -0.018199676398671087, -0.1140082332972217,
+    -0.014771522148244337, 0.019421679838189067, 0.004539228379125415, -0.002239538068073497,
+    -0.0007448268386746817, 0.00018633974623233514, 8.615947861116571e-05,
+    -1.121438018842664e-05, -7.74846130700372e-06, 4.3284506257392273e-07,
+    5.702764979242107e-07, -1.6044265494246427e-09, -3.5459866461783865e-08,
+    -1.396942086426202e-09, 1.90319840501314e-09, 1.4506418938779426e-10,
+    -8.950037692726255e-11, -9.950340824808053e-12, 3.725967039270119e-12,
+    5.482292964742324e-13, -1.3820118240601056e-13, -2.5871508475507507e-14,)
+_GELU_TANH_X0 = (-0.7524614220710163, 3.4358218314355225e-17)
+_GELU_TANH_TAYLOR = (  # f'(x0 + d) = d*(c1 + d*(c2 + ...)), |d| <= 0.6
+    0.4304000910248585, 0.38751844613578895, -0.015782853521848023, -0.11394448308095899,
+    -0.016619328343052565, 0.019682309459833118, 0.005261059254921913, -0.002422731845875097,
+    -0.0009274420230205452, 0.0002639276405268104, 0.00012425227802639787,
+    -3.495617169443609e-05, -1.595089687164511e-05, 5.918611710893999e-06,
+    2.433551634429955e-06, -9.898647747433656e-07, -4.3102482988029016e-07,
+    1.4157556987729457e-07, 7.520740909289922e-08, -1.6978217459781e-08,
+    -1.196180847972441e-08, 1.7637802707907529e-09, 1.744987137846621e-09,
+    -1.7088112169517324e-10, -2.4338735578334483e-10, 1.687283177355549e-11,
+    3.3933844904090026e-11, -1.6704708256434636e-12, -4.827778412316249e-12,
+    1.2486727012407283e-13, 6.93976143760145e-13,)
+_NEAR0 = 0.6
+
+
+def _near_zero(x, x0, coeffs):
+    """(d, d*(c1 + d*(c2 + ...))) with d = x - x0 (x0 a double-double: d is exact to first
+    order), the Taylor series of f' at its zero x0."""
+    d = (x - x0[0]) - x0[1]
+    acc = 0.0 * d
+    for c in coeffs[::-1]:
+        acc = acc * d + c
+    return d, d * acc
+
+
+def _cdf(x, t):
+    """Phi(x) = erfc(-x/sqrt 2)/2 for |x| <= 1e10, the rounding of -x/sqrt 2 folded in."""
+    p, e = two_prod(x, _RSQRT2)
+    z = -p
+    dz = -(e + x * _RSQRT2_LO)  # -x/sqrt 2 = z + dz
+    return 0.5 * (erfc_(z, t) - dz * _TWO_RSQRTPI * exp_(-(z * z), t))
 
 
 def _phi(x, t):
-    return exp_(-0.5 * (x * x), t) * _RSQRT2PI
+    """phi(x) = exp(-x**2/2)/sqrt(2 pi) for |x| <= 1e10, x**2 carried exactly."""
+    s, e = two_prod(x, x)
+    return exp_(-0.5 * s, t) * (1.0 - 0.5 * e) * _RSQRT2PI
 
 
 def gelu_f(x, p, t):
-    cdf = 0.5 * erfc_(-x * _RSQRT2, t)
+    cdf = _cdf(clip(x, 1e10), t)
     return sel(cdf == 0.0, 0.0, x * cdf)
 
 
 def gelu_d1(x, p, t):
     xc = clip(x, 1e10)
-    return 0.5 * erfc_(-x * _RSQRT2, t) + xc * _phi(xc, t)
+    d, near = _near_zero(xc, _GELU_X0, _GELU_TAYLOR)
+    return sel(np.abs(d) < _NEAR0, near, _cdf(xc, t) + xc * _phi(xc, t))
 
 
 def gelu_d2(x, p, t):
     xc = clip(x, 1e10)
-    return _phi(xc, t) * (2.0 - xc * xc)
+    s, e = two_prod(xc, xc)
+    return _phi(xc, t) * ((2.0 - s) - e)  # 2 - s is exact near the zeros x = ±sqrt 2
 
 
-_GT_K2 = 2.0 * math.sqrt(2.0 / math.pi)  # tanh(z) = 2*sigmoid(2z) - 1
-_GT_C = 0.044715
+_GT_C = 0.044715  # the catalog's 0.044715 is this float64 (sympy reads it to 53 bits)
+_GT_K2, _GT_K2_LO = _hi_lo("2 * (D(2) / pi).sqrt()")  # tanh(z) = 2*sigmoid(2z) - 1
+_GT_KC, _GT_KC_LO = _hi_lo(f"2 * (D(2) / pi).sqrt() * D({_GT_C!r}) ")
+_GT_KC3, _GT_KC3_LO = _hi_lo(f"6 * (D(2) / pi).sqrt() * D({_GT_C!r}) ")  # 3 K2 C
+
+
+def _gt_arg(x):
+    """u = 2 sqrt(2/pi) (x + c x**3) as u + du (double-double) for |x| <= 1e10."""
+    a, ae = two_prod(x, _GT_K2)
+    s, se = two_prod(x, x)
+    x3, x3e = two_prod(s, x)
+    x3e = x3e + se * x  # x**3 = x3 + x3e
+    b, be = two_prod(x3, _GT_KC)
+    u = a + b
+    bv = u - a
+    ue = (a - (u - bv)) + (b - bv)  # two-sum: a + b = u + ue exactly
+    return u, ue + (ae + x * _GT_K2_LO) + (be + x3 * _GT_KC_LO + x3e * _GT_KC)
 
 
 def gelu_tanh_f(x, p, t):
     xc = clip(x, 1e10)
-    v, r, s = sig_parts(_GT_K2 * xc * (1.0 + _GT_C * xc * xc), t)
+    u, du = _gt_arg(xc)
+    v, r, s = sig_parts(u, t)
+    s = s + du * (v * r * r)
     return sel(s == 0.0, 0.0, x * s)
 
 
+def _two_sum(a, b):
+    """(s, e): s = fl(a + b) and a + b = s + e exactly."""
+    s = a + b
+    bv = s - a
+    return s, (a - (s - bv)) + (b - bv)
+
+
 def gelu_tanh_d1(x, p, t):
+    # f' = s (1 + x u' (1 - s)). For x >= 0 every term is positive: s + x s' u'. For x < 0,
+    # with v = exp(u) and w = 1 + v: f' = v N / w**2, N = w + x u', x u' carried as a
+    # double-double so that N, which vanishes at x0, keeps its digits up to the Taylor
+    # window around x0.
     xc = clip(x, 1e10)
-    v, r, s = sig_parts(_GT_K2 * xc * (1.0 + _GT_C * xc * xc), t)
+    u, du = _gt_arg(xc)
+    v, r, s = sig_parts(u, t)
+    ds = v * r * r
+    m = one_minus_2sig(u, r, t)
     up = _GT_K2 * (1.0 + 3.0 * _GT_C * xc * xc)
-    return s + xc * (v * r * r) * up
+    pos = (s + du * ds) + xc * (ds * (1.0 + du * m)) * up
+    a, ae = two_prod(xc, _GT_K2)
+    sq, sqe = two_prod(xc, xc)
+    x3, x3e = two_prod(sq, xc)
+    b, be = two_prod(x3, _GT_KC3)
+    xu, xue = _two_sum(a, b)  # x u' = K2 x + 3 K2 C x**3
+    xue = xue + (ae + xc * _GT_K2_LO) + (be + x3 * _GT_KC3_LO + (x3e + sqe * xc) * _GT_KC3)
+    w, we = _two_sum(1.0, v)  # w = 1 + v exactly, as w + we
+    n, ne = _two_sum(w, xu)
+    n = n + (ne + xue + we)
+    w2, w2e = two_prod(w, w)
+    w2e = w2e + 2.0 * w * we  # (1 + v)**2 = w2 + w2e
+    neg = ((v * n) / w2) * (1.0 - w2e / w2) * (1.0 + du * m)
+    d, near = _near_zero(xc, _GELU_TANH_X0, _GELU_TANH_TAYLOR)
+    return sel(np.abs(d) < _NEAR0, near, sel(xc >= 0.0, pos, neg))
 
 
 def gelu_tanh_d2(x, p, t):
     xc = clip(x, 1e10)
-    u = _GT_K2 * xc * (1.0 + _GT_C * xc * xc)
+    u, du = _gt_arg(xc)
     v, r, s = sig_parts(u, t)
+    m = one_minus_2sig(u, r, t)
+    ds = (v * r * r) * (1.0 + du * m)
     up = _GT_K2 * (1.0 + 3.0 * _GT_C * xc * xc)
     upp = 6.0 * _GT_K2 * _GT_C * xc
-    return (v * r * r) * (2.0 * up + xc * (up * up * one_minus_2sig(u, r, t) + upp))
+    return ds * (2.0 * up + xc * (up * up * m + upp))
 
 
 # -------------------------------------------------------------------------------------- silu
@@ -605,6 +789,10 @@ KERNELS: dict[str, Kernel] = {
     k.name: k for k in (
         Kernel("hard_sigmoid", hard_sigmoid_f, hard_sigmoid_d1, _zero, _hs_prepare,
                hard_sigmoid_gy),
+        Kernel("hard_sigmoid:keras2", hard_sigmoid_clip_f, hard_sigmoid_clip_d1, _zero,
+               _hs_clip_prepare, hard_sigmoid_gy, _clip_gy_error),
+        Kernel("hard_sigmoid:theano", hard_sigmoid_clip_f, hard_sigmoid_clip_d1, _zero,
+               _hs_clip_prepare, hard_sigmoid_gy, _clip_gy_error),
         Kernel("thresholded_relu", thresholded_relu_f, thresholded_relu_d1, _zero,
                _floor_param("alpha"), nonzero_gy, _needs_nonnegative("alpha")),
         Kernel("softsign", softsign_f, softsign_d1, softsign_d2, _fixed(), softsign_gy),
@@ -642,7 +830,8 @@ KERNELS: dict[str, Kernel] = {
 
 def formulas() -> list[Callable]:
     """Every element function and helper (for registration with numba)."""
-    out = list(HELPERS) + [_phi, _sech2, mish_parts, _zero]
+    out = list(HELPERS) + [two_prod, _two_sum, _near_zero, _cdf, _phi, _gt_arg, _sech2, mish_parts,
+                           _zero]
     for k in KERNELS.values():
         out += [k.f, k.d1, k.d2] + ([k.gy] if k.gy is not None else [])
     return list(dict.fromkeys(out))

@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def run(fn, x, out, p, dy=None) -> None:
-    """out[...] = fn(x) (or dy*fn(x)), NaN where x is NaN, computed in float64."""
+def run(pl, which: str, x, dy, out) -> None:
+    """out[...] = f(x) (or dy*f(x)), NaN where x is NaN, computed in float64."""
+    fn = getattr(pl.kernel, which)
     xf = np.asarray(x, dtype=np.float64)
     with np.errstate(all="ignore"):
-        r = fn(xf, p, None)
+        r = fn(xf, pl.p, None)
         r = np.where(np.isnan(xf), xf, r)
         if dy is not None:
             r = np.asarray(dy, dtype=np.float64) * r

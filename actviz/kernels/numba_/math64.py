@@ -8,13 +8,13 @@ built from its exponent bits in two halves (so that overflow to inf and gradual 
 to subnormals come out right). ``log1p`` is fdlibm's: exponent split, ``s = f/(2 + f)``,
 a degree-14 polynomial in ``s``, plus the correction for the rounding of ``1 + u``.
 
-They serve float32 data that has no float32 formula in :mod:`actviz.kernels.fast32` (f'',
+They serve float32 data that has no float32 formula in :mod:`.formulas32` (f'',
 gelu:tanh, silu and celu with alpha != 1, ...): computed in float64, rounded once to
 float32, hence within 1 ulp of float32, several times faster than libm. float64 data keeps
 libm (correctly rounded to within 1 ulp on glibc).
 
-This module also registers the numba implementations of the primitives of
-:mod:`actviz.kernels.formulas` (``sel``, ``exp_``, ...), chosen by the type tag.
+The numba meaning of the formula dialect (which of these a primitive uses) is in
+:mod:`actviz.kernels.numba_.dialect`.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ import math
 import numpy as np
 from llvmlite import ir
 from numba import types
-from numba.extending import intrinsic, overload, register_jitable
+from numba.extending import intrinsic, register_jitable
 
-from actviz.kernels import formulas as F
-
-JIT = {"error_model": "numpy"}
+from actviz.kernels.numba_.policy import FORMULA as JIT
 
 
 @intrinsic
@@ -139,49 +137,3 @@ def fast_log1p(u):
 def fast_tanh(x):
     m = fast_expm1(-2.0 * np.abs(x))
     return np.sign(x) * (-m / (2.0 + m))
-
-
-def _is_fast(t):
-    return isinstance(t, types.Float) and t.bitwidth == 32
-
-
-@overload(F.sel, jit_options=JIT)
-def _ov_sel(c, a, b):
-    return lambda c, a, b: a if c else b
-
-
-@overload(F.exp_, jit_options=JIT)
-def _ov_exp(x, t):
-    if _is_fast(t):
-        return lambda x, t: fast_exp(x)
-    return lambda x, t: math.exp(x)
-
-
-@overload(F.expm1_, jit_options=JIT)
-def _ov_expm1(x, t):
-    if _is_fast(t):
-        return lambda x, t: fast_expm1(x)
-    return lambda x, t: math.expm1(x)
-
-
-@overload(F.log1p_, jit_options=JIT)
-def _ov_log1p(x, t):
-    if _is_fast(t):
-        return lambda x, t: fast_log1p(x)
-    return lambda x, t: math.log1p(x)
-
-
-@overload(F.tanh_, jit_options=JIT)
-def _ov_tanh(x, t):
-    if _is_fast(t):
-        return lambda x, t: fast_tanh(x)
-    return lambda x, t: math.tanh(x)
-
-
-@overload(F.erfc_, jit_options=JIT)
-def _ov_erfc(x, t):
-    return lambda x, t: math.erfc(x)
-
-
-for _fn in F.formulas():
-    register_jitable(**JIT)(_fn)

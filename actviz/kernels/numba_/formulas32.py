@@ -1,22 +1,10 @@
 """float32 fast path of the numba backend: f and f' of the common activations in float32.
 
-The general numba loops compute float32 data in float64 (:mod:`actviz.kernels.fastmath`),
-which halves the SIMD width and kept sigmoid, mish, tanh, ... at 4-8x the memory copy. Here
-f and f' of the transcendental (and two rational) activations get their own float32
-arrangements, so that a loop runs 16 lanes wide on AVX-512, and stay within 4 ulp of the
-true value (2.8 at most over every float32 in 2**-4 <= |x| < 2**7, ``benchmarks/accuracy.py``):
-
-- ``exp32(y)``, ``expm1_32(y)`` for ``y <= 0`` (every formula needs only ``exp(-|x|)``):
-  Cody-Waite reduction ``y = k ln2 + r`` with a 9-bit ``ln2_hi`` (so ``k ln2_hi`` and
-  ``y - k ln2_hi`` are exact), the Taylor polynomial of ``expm1(r)`` to degree 8
-  (truncation below 3e-9 relative) and the scale ``2**k`` from its exponent bits in two
-  halves (gradual underflow comes out right). About 1 ulp. ``exp_w`` is the same with the
-  last step in float64 (no rounding of ``1 + q``, no underflow), for formulas whose final
-  arithmetic runs in float64 because float32 roundings would pile up past 4 ulp there
-  (sigmoid', tanh', mish, silu', gelu).
-- ``log1p32(u)`` for ``0 <= u <= 1``: ``1 + u = 2**k (1 + f)`` with ``f`` exact (k = 1 only
-  for ``u > 1/2``, where ``f = (u - 1)/2`` is exact by Sterbenz), then
-  ``log(1 + f) = 2 atanh(s)``, ``s = f/(2 + f)``, by the atanh series to ``s**13``.
+The general numba loops compute float32 data in float64 (with :mod:`.math64`), which halves
+the SIMD width. Here f and f' of the transcendental (and two rational) activations get their
+own float32 arrangements (on the elementary functions of :mod:`.math32`), so that a loop
+runs 16 lanes wide on AVX-512, and stay within 4 ulp of the true value (2.8 at most over
+every float32 in 2**-4 <= |x| < 2**7, ``benchmarks/accuracy.py``).
 
 The formulas are rearranged so that no two terms of opposite sign cancel, except where the
 true value has an interior zero (mish' at x0 = -1.1924, silu' at -1.2785, gelu' at
@@ -35,18 +23,27 @@ import math
 from fractions import Fraction
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.extending import intrinsic, overload
+from numba.extending import overload
 
 from actviz.kernels import formulas as F
-from actviz.kernels.fastmath import i64_as_f64
-
-JIT = {"error_model": "numpy", "fastmath": {"contract"}}
-
-# helpers are inlined into the formulas at numba IR level (LLVM leaves the larger formulas
-# as calls, which stops vectorization)
-_inline = njit(inline="always", **JIT)
+from actviz.kernels.numba_.math32 import (
+    EXPW_MIN,
+    ONE,
+    TWO,
+    TWO_M64,
+    ZERO,
+    bits_as_f32,
+    exp32,
+    exp_neg64,
+    exp_w,
+    expm1_32,
+    f32,
+    horner,
+    inline,
+    log1p32,
+    reduce,
+)
+from actviz.kernels.numba_.policy import FORMULA32 as JIT
 
 
 def _formula(fn):
@@ -56,108 +53,6 @@ def _formula(fn):
     which makes every process miss the cache)."""
     overload(fn, jit_options=JIT, inline="always", strict=False)(lambda *args: fn)
     return fn
-
-
-f32 = np.float32
-
-
-@intrinsic
-def bits_as_f32(typingctx, v):
-    """The float32 whose bit pattern is the low 32 bits of the integer ``v``."""
-    if not isinstance(v, types.Integer):
-        return None
-
-    def codegen(context, builder, signature, args):
-        a = args[0]
-        if v.bitwidth != 32:
-            a = builder.trunc(a, ir.IntType(32))
-        return builder.bitcast(a, ir.FloatType())
-
-    return types.float32(v), codegen
-
-
-ZERO, ONE, TWO, HALF = f32(0), f32(1), f32(2), f32(0.5)
-_LOG2E = f32(1.4426950408889634)
-_LN2_HI = f32(0.693359375)  # 355/512: k * _LN2_HI is exact for |k| < 2**15
-_LN2_LO = f32(math.log(2) - 0.693359375)
-_LN2 = f32(math.log(2))
-_LN2_LO_LOG = f32(math.log(2) - float(f32(math.log(2))))
-_EXP_MIN = f32(-104.0)  # exp(-104) < 2**-150: rounds to 0 in float32
-_EXPW_MIN = f32(-125.0)  # 125 exp(-125) < 2**-150 as well
-_TWO_M64 = f32(2.0 ** -64)
-_E = [f32(1.0 / math.factorial(k)) for k in range(2, 9)]  # 1/2!, ..., 1/8!
-_E2, _E3, _E4, _E5, _E6, _E7, _E8 = _E
-_A = [f32(2.0 / (2 * k + 1)) for k in range(1, 7)]  # 2/3, 2/5, ..., 2/13
-_A3, _A5, _A7, _A9, _A11, _A13 = _A
-
-
-@_inline
-def _expm1_poly(r):
-    """expm1(r) for |r| <= ln2/2, float32: Taylor to degree 8."""
-    return r + (r * r) * (_E2 + r * (_E3 + r * (_E4 + r * (_E5 + r * (_E6 + r * (_E7 + r * _E8))))))
-
-
-@_inline
-def _reduce(y, lo):
-    """k (float32), q = expm1(r) with y = k ln2 + r, |r| <= ln2/2, for y <= 0 clamped to
-    lo >= -126."""
-    yc = y if y > lo else lo
-    kf = np.floor(yc * _LOG2E + HALF)
-    r = (yc - kf * _LN2_HI) - kf * _LN2_LO
-    return kf, _expm1_poly(r)
-
-
-@_inline
-def exp32(y):
-    """exp(y) for y <= 0 (and y = -inf), float32."""
-    kf, q = _reduce(y, _EXP_MIN)
-    k = np.int32(kf)
-    k1 = k >> 1
-    k2 = k - k1
-    return ((ONE + q) * bits_as_f32((k1 + 127) << 23)) * bits_as_f32((k2 + 127) << 23)
-
-
-@_inline
-def exp_w(y):
-    """exp(y) for y <= 0 as a float64 (no rounding of 1 + q, no float32 underflow): for the
-    formulas whose final arithmetic runs in float64."""
-    kf, q = _reduce(y, _EXPW_MIN)
-    v = (1.0 + np.float64(q)) * i64_as_f64((np.int64(kf) + 1023) << 52)
-    return v if y >= _EXPW_MIN else 0.0  # |x| e**x rounds to 0 in float32 below
-
-
-@_inline
-def expm1_32(y):
-    """expm1(y) for y <= 0, float32: 2**k (q + 1) - 1 = 2**k q + (2**k - 1), exact parts."""
-    kf, q = _reduce(y, _EXP_MIN)
-    k = np.int32(kf)
-    kk = k if k > -60 else np.int32(-60)
-    sc = bits_as_f32((kk + 127) << 23)
-    return q if k == 0 else sc * q + (sc - ONE)
-
-
-@_inline
-def log1p32(u):
-    """log(1 + u) for 0 <= u <= 1, float32."""
-    big = u > HALF
-    f = (u - ONE) * HALF if big else u  # 1 + u = 2**k (1 + f), f exact
-    s = f / (TWO + f)
-    z = s * s
-    tail = s * z * (_A3 + z * (_A5 + z * (_A7 + z * (_A9 + z * (_A11 + z * _A13)))))
-    kl = _LN2 if big else ZERO
-    kc = _LN2_LO_LOG if big else ZERO
-    return kl + ((TWO * s + tail) + kc)
-
-
-def _horner(c) -> object:
-    """c[0] + u (c[1] + u (...)) as nested inlined numba functions with the coefficients as
-    closure constants: straight-line code after inlining (a loop over a coefficient tuple
-    inside the element loop would stop LLVM from vectorizing it)."""
-    head = c[0]
-    if len(c) == 1:
-        return _inline(lambda u: head)
-    rest = _horner(c[1:])
-    return _inline(lambda u: head + u * rest(u))
 
 
 # ----------------------------------------------------------------- interior zeros of f'
@@ -212,12 +107,12 @@ def _silu_zero() -> _Zero:
 MISH0 = _mish_zero()
 SILU0 = _silu_zero()
 _WIN = 0.125  # |x - x0| below which the bracket is d h(d), h to degree 8
-_M0, _mish_h = MISH0.x0, _horner(MISH0.c)
-_S0, _silu_h = SILU0.x0, _horner(SILU0.c)
+_M0, _mish_h = MISH0.x0, horner(MISH0.c)
+_S0, _silu_h = SILU0.x0, horner(SILU0.c)
 _BIG = 1e30  # |x| clip where a factor vanishes (no inf * 0)
 
 
-@_inline
+@inline
 def _clip(x):
     return -_BIG if x < -_BIG else (_BIG if x > _BIG else x)
 
@@ -291,12 +186,12 @@ def silu_f(x, p):
     # no rounding of 1 + q), carried with 2**(k + 64) (normal down to x = -125) so that the
     # result is rounded once more, at the end, where it is subnormal.
     a = -np.abs(x)
-    kf, q = _reduce(a, _EXPW_MIN)
+    kf, q = reduce(a, EXPW_MIN)
     sc = bits_as_f32((np.int32(kf) + 64 + 127) << 23)
-    w = ONE + ((ONE + q) * sc) * _TWO_M64
+    w = ONE + ((ONE + q) * sc) * TWO_M64
     pos = x >= ZERO
     r = (x if pos else (x + x * q) * sc) / w
-    return r if pos else (r * _TWO_M64 if a >= _EXPW_MIN else ZERO)
+    return r if pos else (r * TWO_M64 if a >= EXPW_MIN else ZERO)
 
 
 @_formula
@@ -314,7 +209,7 @@ def silu_d1(x, p):
     return num / (w * w)
 
 
-@_inline
+@inline
 def _mish_nd(x, v):
     """n, D with tanh(softplus(x)) = n / D, polynomials in v = exp(-|x|) whose coefficients
     depend on the sign of x: (1 + 2v) / (1 + 2v + 2v**2) and (2v + v**2) / (2 + 2v + v**2)."""
@@ -362,7 +257,6 @@ def mish_d1(x, p):
 _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _Z_HI = 11.0
 _T_LO = 1.0 / (1.0 + _Z_HI / 2)
-_LN2_HI64, _LN2_LO64 = 6.93147180369123816490e-01, 1.90821492927058770002e-10
 
 
 def _fit_erfcx(deg: int = 14) -> tuple:
@@ -395,35 +289,23 @@ _G0 = GELU0.x0
 
 
 _ERFCX = _fit_erfcx()
-_erfcx_lo = _horner(_ERFCX[:4])  # float64: terms up to s**3
-_erfcx_hi = _horner(tuple(f32(c) for c in _ERFCX[4:]))  # float32, <= 4% of R
+_erfcx_lo = horner(_ERFCX[:4])  # float64: terms up to s**3
+_erfcx_hi = horner(tuple(f32(c) for c in _ERFCX[4:]))  # float32, <= 4% of R
 
 
-@_inline
+@inline
 def _erfcx_s(s):
     s2 = s * s
     return _erfcx_lo(s) + (s2 * s2) * np.float64(_erfcx_hi(np.float32(s)))
-_gelu_h = _horner(GELU0.c)
+_gelu_h = horner(GELU0.c)
 
 
-@_inline
-def _exp_neg64(a):
-    """exp(a) for a float64 a <= 0: reduced in float64, polynomial in float32; 0 below -112
-    (where |x| exp(-x**2/2) < 2**-150)."""
-    ac = a if a > -112.0 else -112.0
-    kf = np.floor(ac * 1.4426950408889634 + 0.5)
-    r = np.float32((ac - kf * _LN2_HI64) - kf * _LN2_LO64)
-    q = _expm1_poly(r)
-    v = (1.0 + np.float64(q)) * i64_as_f64((np.int64(kf) + 1023) << 52)
-    return v if a > -112.0 else 0.0
-
-
-@_inline
+@inline
 def _gelu_parts(x):
     """(Phi(x), x phi(x)) in float64."""
     xd = np.float64(x)
     ac = min(np.abs(xd), 1e10)
-    e0 = _exp_neg64(-0.5 * (ac * ac))
+    e0 = exp_neg64(-0.5 * (ac * ac))
     t = 1.0 / (1.0 + ac * (0.5 / math.sqrt(2.0)))
     tc = t if t > _T_LO else _T_LO
     q = 0.5 * e0 * _erfcx_s((2.0 * tc - (1.0 + _T_LO)) / (1.0 - _T_LO))  # Phi(-|x|)

@@ -20,13 +20,17 @@ from collections.abc import Callable
 import numpy as np
 
 _UNARY = {"exp": "exp", "expm1": "expm1", "log1p": "log1p", "tanh": "tanh", "erfc": "erfc",
-          "absolute": "fabs", "fabs": "fabs", "sign": "av_sign", "sqrt": "sqrt", "log": "log",
-          "isinf": "isinf", "isnan": "isnan", "negative": "-"}
+          "erf": "erf", "absolute": "fabs", "fabs": "fabs", "sign": "av_sign", "sqrt": "sqrt",
+          "cbrt": "cbrt", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan",
+          "arctan": "atan", "arcsinh": "asinh", "arctanh": "atanh", "sinh": "sinh",
+          "cosh": "cosh", "isinf": "isinf", "isnan": "isnan", "logical_not": "!",
+          "negative": "-"}
 _BINARY = {"add": "+", "subtract": "-", "multiply": "*", "true_divide": "/", "divide": "/",
            "less": "<", "less_equal": "<=", "greater": ">", "greater_equal": ">=",
            "equal": "==", "not_equal": "!=", "logical_and": "&&", "bitwise_and": "&&",
            "logical_or": "||", "bitwise_or": "||"}
 _BOOL_OPS = {"<", "<=", ">", ">=", "==", "!=", "&&", "||"}
+_CALLS = {"power": "pow", "maximum": "av_max", "minimum": "av_min"}  # binary, as calls
 
 
 def _lit(v) -> str:
@@ -98,9 +102,12 @@ class Value:
             fn = _UNARY[name]
             if fn == "-":
                 return -inputs[0] if isinstance(inputs[0], Value) else -float(inputs[0])
-            return self.tracer.emit(f"{fn}({_lit(inputs[0])})", fn in ("isinf", "isnan"))
+            return self.tracer.emit(f"{fn}({_lit(inputs[0])})", fn in ("isinf", "isnan", "!"))
         if len(inputs) == 2 and name in _BINARY:
             return self._bin(_BINARY[name], *inputs)
+        if len(inputs) == 2 and name in _CALLS:
+            a, b = inputs
+            return self.tracer.emit(f"{_CALLS[name]}({_lit(a)}, {_lit(b)})")
         raise TypeError(f"the C tracer does not know {name!r}")
 
     def __array_function__(self, func, types, args, kwargs):
@@ -123,7 +130,11 @@ def preamble(qualifier: str) -> str:
     """Helpers the statements call; ``qualifier`` is ``__device__`` for CUDA,
     ``static inline`` for C."""
     return (f"{qualifier} double av_sign(double a) "
-            "{ return a > 0.0 ? 1.0 : (a < 0.0 ? -1.0 : a); }\n")
+            "{ return a > 0.0 ? 1.0 : (a < 0.0 ? -1.0 : a); }\n"
+            f"{qualifier} double av_max(double a, double b) "
+            "{ return (a != a || b != b) ? a + b : (a > b ? a : b); }\n"
+            f"{qualifier} double av_min(double a, double b) "
+            "{ return (a != a || b != b) ? a + b : (a < b ? a : b); }\n")
 
 
 def body(fn: Callable, binary: bool, out_cast: str) -> str:
