@@ -1,4 +1,4 @@
-"""Tiny XOR nets: train many seeds per activation, measure where gradients die, explain.
+"""Training runs: many seeds per activation, recorded and measured (``train_xor``).
 
 ``train_xor(["sigmoid", "hard_sigmoid"])`` reproduces the experiment of our origin (2-3-1
 net, bias by an appended 1, weights uniform in [0, 1), the same activation in both layers,
@@ -6,75 +6,29 @@ binary cross-entropy, SGD with learning rate 0.1, one update per sample in the f
 (0,1), (1,0), (1,1), (0,0) with targets 1, 1, 0, 0, 4000 epochs) for ``seeds`` independent
 initializations, and returns an :class:`XorResult`: per activation the success rate, losses,
 gradient norms per layer, the fraction of (unit, sample) pairs with zero or tiny derivative or
-in a linear band, and a diagnosis derived from those numbers. The trainer is in
-:mod:`actviz.xor_train`; the figure in :mod:`actviz.figures.xor`.
+in a linear band, and a diagnosis derived from those numbers (:mod:`.report`). The
+:class:`Trainer` runs epochs on the numba backend (:mod:`.compiled`) or the NumPy one
+(:mod:`.net`); both evaluate the activation through ``actviz.kernels``.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from actviz.errors import ActvizError
-from actviz.xor_train import (
-    BCE_EPS,
-    INITS,
-    INPUTS,
-    LOSSES,
-    TARGETS,
-    UPDATES,
-    Act,
-    Trainer,
-    batch_eval,
-    init_weights,
-)
+from actviz.xor.net import Act, batch_epochs_numpy, batch_eval, online_epochs_numpy
+from actviz.xor.problem import TARGETS, XorConfig, init_weights
 
 MAX_RECORDS = 400  # loss, gradient norms and derivative statistics at most this many times
 SNAPSHOT_BYTES = 100_000_000  # weight snapshots kept for the records, at most
 PROGRESS_STEPS = 20  # training calls per activation (progress bar updates)
 EVAL_NETS = 20_000  # nets evaluated at once when measuring the records
 TINY = 1e-3  # "tiny" derivative: |f'(z)| < TINY * max|f'|
-
-
-@dataclass(frozen=True)
-class XorConfig:
-    seeds: int = 20
-    seed: int = 0
-    epochs: int = 4000
-    lr: float = 0.1
-    loss: str = "bce"
-    hidden: int = 3
-    init: str = "uniform01"
-    init_scale: float = 1.0
-    update: str = "online"
-
-    def validate(self) -> XorConfig:
-        checks = [
-            (self.seeds >= 1, f"--seeds must be at least 1, got {self.seeds}"),
-            (self.epochs >= 1, f"--epochs must be at least 1, got {self.epochs}"),
-            (self.hidden >= 1, f"--hidden must be at least 1, got {self.hidden}"),
-            (self.seed >= 0, f"--seed must be a non-negative integer, got {self.seed}"),
-            (math.isfinite(self.lr) and self.lr > 0, f"--lr must be positive, got {self.lr}"),
-            (math.isfinite(self.init_scale) and self.init_scale > 0,
-             f"--init-scale must be positive, got {self.init_scale}"),
-            (self.loss in LOSSES, f"unknown loss {self.loss!r} ({', '.join(LOSSES)})"),
-            (self.init in INITS, f"unknown init {self.init!r} ({', '.join(INITS)})"),
-            (self.update in UPDATES, f"unknown update {self.update!r} ({', '.join(UPDATES)})"),
-        ]
-        for ok, msg in checks:
-            if not ok:
-                raise ActvizError(msg)
-        return self
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d.update(layers=[2, self.hidden, 1], inputs=INPUTS.tolist(), targets=TARGETS.tolist(),
-                 bias="constant 1 appended to each layer's input",
-                 bce_clip=[BCE_EPS, 1 - BCE_EPS] if self.loss == "bce" else None)
-        return d
+REP_TIE = 1e-9  # relative: final losses this close to the median tie for "representative"
+BACKENDS = ("auto", "numba", "numpy")
 
 
 @dataclass
@@ -110,13 +64,17 @@ class ActRun:
 
     @property
     def representative(self) -> int:
-        """The seed whose final loss is closest to the median (lowest index on ties)."""
+        """The seed whose final loss is closest to the median; distances within 1e-9 of the
+        median count as ties, broken by the lowest index (so rounding does not pick: with an
+        even number of seeds the two middle ones are equally close)."""
         final = self.loss[-1]
         finite = np.isfinite(final)
         if not finite.any():
             return 0
         med = np.median(final[finite])
-        return int(np.argmin(np.where(finite, np.abs(final - med), np.inf)))
+        dist = np.where(finite, np.abs(final - med), np.inf)
+        tie = REP_TIE * max(abs(med), np.finfo(float).tiny)
+        return int(np.flatnonzero(dist <= dist.min() + tie)[0])
 
 
 @dataclass
@@ -129,25 +87,11 @@ class XorResult:
 
 
 def load_acts(specs, params: dict[str, str] | None = None) -> list[Act]:
-    """Activations from names, ``NAME:VARIANT`` or expressions; ``params`` go to each
-    activation that has them (an unused parameter is an error)."""
-    from actviz import catalog, symbolic
+    """Activations from names, ``NAME:VARIANT`` or expressions, with ``-p`` parameters shared
+    by the one rule of :func:`actviz.symbolic.load_all`."""
+    from actviz import symbolic
 
-    params = dict(params or {})
-    used: set[str] = set()
-    acts = []
-    for spec in specs:
-        if catalog.is_catalog_name(spec.strip()):
-            entry = catalog.get(spec.strip().split(":", 1)[0])
-            mine = {k: v for k, v in params.items() if k in entry.param_names}
-        else:
-            mine = {k: v for k, v in params.items() if re.search(rf"\b{re.escape(k)}\b", spec)}
-        used |= set(mine)
-        acts.append(Act(symbolic.load(spec, mine)))
-    unused = sorted(set(params) - used)
-    if unused:
-        raise ActvizError(f"no activation has the parameter {', '.join(unused)}")
-    return acts
+    return [Act(fn) for fn in symbolic.load_all(specs, params)]
 
 
 def train_xor(acts, config: XorConfig | None = None, *, params=None, backend: str = "auto",
@@ -162,7 +106,7 @@ def train_xor(acts, config: XorConfig | None = None, *, params=None, backend: st
     if not acts:
         raise ActvizError("no activation given")
     runs = [_train_one(a, config, backend, progress) for a in acts]
-    from actviz.xor_report import summarize
+    from actviz.xor.report import summarize
 
     for run in runs:
         run.summary = summarize(run, config)
@@ -245,10 +189,45 @@ def _measure(act: Act, S1, S2, loss: str) -> dict:
     return {k: (np.concatenate(v) if isinstance(v, list) else v) for k, v in out.items()}
 
 
-def forward(act: Act, W1, W2, points):
-    """Outputs of one net (``W1 (3, H)``, ``W2 (H + 1,)``) at ``points (..., 2)``."""
-    pts = np.asarray(points, dtype=float)
-    xa = np.concatenate([pts, np.ones(pts.shape[:-1] + (1,))], axis=-1)
-    h = act(xa @ W1)
-    h = np.concatenate([h, np.ones(h.shape[:-1] + (1,))], axis=-1)
-    return act(h @ W2)
+def trainer_backends() -> list[str]:
+    """Trainer backends available here: ``numba`` (if installed) and ``numpy``."""
+    from actviz import kernels
+
+    return [b for b in ("numba", "numpy") if b in kernels.backends()]
+
+
+class Trainer:
+    """Runs epochs in place for one activation on the chosen backend (``auto``: numba when
+    installed and the activation compiles, else NumPy)."""
+
+    def __init__(self, act: Act, loss: str, update: str, lr: float, backend: str = "auto"):
+        if backend not in BACKENDS:
+            raise ActvizError(f"unknown backend {backend!r} ({', '.join(BACKENDS)})")
+        self.act, self.loss, self.update, self.lr = act, loss, update, lr
+        self.scalar = None
+        if backend == "numba" and "numba" not in trainer_backends():
+            raise ActvizError("backend 'numba' needs numba: pip install 'actviz[numba]'")
+        if backend in ("auto", "numba") and "numba" in trainer_backends():
+            self.scalar = act.scalar_pair()
+        if backend == "numba" and self.scalar is None:
+            raise ActvizError(f"the numba backend cannot compile {act.label}; use --backend "
+                              "numpy")
+        self.backend = "numba" if self.scalar is not None else "numpy"
+
+    def run(self, W1, W2, epochs: int, every: int):
+        """Train ``epochs`` epochs in place (a multiple of ``every``); return the weights after
+        every ``every`` epochs, ``(n, S, 3, H)`` and ``(n, S, H + 1)``."""
+        n = epochs // every
+        snap1 = np.empty((n,) + W1.shape)
+        snap2 = np.empty((n,) + W2.shape)
+        if self.backend == "numba":
+            from actviz.xor import compiled
+
+            compiled.run(W1, W2, epochs, self.lr, self.loss, self.update, self.scalar,
+                         every, snap1, snap2)
+            return snap1, snap2
+        step = online_epochs_numpy if self.update == "online" else batch_epochs_numpy
+        for i in range(n):
+            step(self.act, W1, W2, every, self.lr, self.loss)
+            snap1[i], snap2[i] = W1, W2
+        return snap1, snap2

@@ -1,4 +1,4 @@
-"""Summaries, diagnosis and text report of XOR runs (:mod:`actviz.xor`).
+"""Summaries, diagnosis and text report of XOR runs (:mod:`actviz.xor.run`).
 
 Every sentence of the diagnosis is chosen by a measured number and quotes it; nothing is
 typed in per activation.
@@ -10,16 +10,11 @@ import math
 
 import numpy as np
 
-from actviz.xor_train import BCE_EPS
+from actviz.text import fixed, json_round, pct
+from actviz.xor.problem import BCE_EPS
 
 LN2 = math.log(2.0)
 LAYERS = ("hidden", "output")
-
-
-def _num(v, digits: int = 6):
-    """A JSON-safe float (None for nan/inf), rounded to ``digits`` significant digits."""
-    v = float(v)
-    return float(f"{v:.{digits}g}") if math.isfinite(v) else None
 
 
 def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -39,8 +34,8 @@ def _median(a) -> float:
 
 def _stats(per_record):
     """``(R, S)`` fractions -> start, end and mean over the records (all seeds pooled)."""
-    return {"start": _num(per_record[0].mean()), "end": _num(per_record[-1].mean()),
-            "mean": _num(per_record.mean())}
+    return {"start": json_round(per_record[0].mean()), "end": json_round(per_record[-1].mean()),
+            "mean": json_round(per_record.mean())}
 
 
 def summarize(run, cfg) -> dict:
@@ -62,37 +57,37 @@ def summarize(run, cfg) -> dict:
         "derivative": act.fn.render(1, "sympy"),
         "seeds": n,
         "solved": k,
-        "success_rate": _num(k / n),
-        "success_ci95": [_num(lo), _num(hi)],
-        "final_loss_median": _num(_median(final)),
-        "final_loss_quartiles": [_num(np.nanpercentile(final, q)) if np.isfinite(final).any()
+        "success_rate": json_round(k / n),
+        "success_ci95": [json_round(lo), json_round(hi)],
+        "final_loss_median": json_round(_median(final)),
+        "final_loss_quartiles": [json_round(np.nanpercentile(final, q)) if np.isfinite(final).any()
                                  else None for q in (25, 75)],
-        "initial_loss_median": _num(_median(run.loss[0])),
+        "initial_loss_median": json_round(_median(run.loss[0])),
         "representative_seed": rep,
-        "outputs": [_num(v) for v in run.outputs[rep]],
+        "outputs": [json_round(v) for v in run.outputs[rep]],
         "zero_grad_fraction": {layer: _stats(run.zero[layer]) for layer in LAYERS},
         "tiny_grad_fraction": {layer: _stats(run.tiny[layer]) for layer in LAYERS},
-        "tiny_grad_threshold": _num(1e-3 * act.max_abs_derivative),
+        "tiny_grad_threshold": json_round(1e-3 * act.max_abs_derivative),
         "linear_band_fraction": ({layer: _stats(run.band[layer]) for layer in LAYERS}
                                  if has_pieces else None),
-        "affine_hidden_fraction": ({"end": _num(run.affine_hidden[-1].mean()),
-                                    "always": _num(run.affine_hidden.all(axis=0).mean())}
+        "affine_hidden_fraction": ({"end": json_round(run.affine_hidden[-1].mean()),
+                                    "always": json_round(run.affine_hidden.all(axis=0).mean())}
                                    if has_pieces else None),
-        "output_xor_residual_median": _num(_median(xor_residual)),
-        "output_saturated_at_start": _num((run.zero["output"][0] == 1.0).mean()),
-        "dead_hidden_units_end": _num(_dead_units(run).mean()),
-        "grad_norms": {layer: {"start_median": _num(_median(g[0])),
-                               "end_median": _num(_median(g[-1])),
-                               "max_median": _num(_median(np.nanmax(g, axis=0)))}
+        "output_xor_residual_median": json_round(_median(xor_residual)),
+        "output_saturated_at_start": json_round((run.zero["output"][0] == 1.0).mean()),
+        "dead_hidden_units_end": json_round(_dead_units(run).mean()),
+        "grad_norms": {layer: {"start_median": json_round(_median(g[0])),
+                               "end_median": json_round(_median(g[-1])),
+                               "max_median": json_round(_median(np.nanmax(g, axis=0)))}
                        for layer, g in run.grad_norm.items()},
         "clipped_outputs": ({"start": int(run.clipped[0].sum()), "end": int(run.clipped[-1].sum()),
                              "of": 4 * n} if cfg.loss == "bce" else None),
         "diverged": diverged,
         "unsolved_grad_norm": _unsolved_norms(run),
-        "zero_gradient_at_start": _num(((run.grad_norm["hidden"][0] == 0)
+        "zero_gradient_at_start": json_round(((run.grad_norm["hidden"][0] == 0)
                                         & (run.grad_norm["output"][0] == 0)).mean()),
-        "weights_unchanged": _num(run.unchanged.mean()),
-        "zero_grad_intervals": [[_num(a), _num(b)] for a, b in act.zero_grad_intervals],
+        "weights_unchanged": json_round(run.unchanged.mean()),
+        "zero_grad_intervals": [[json_round(a), json_round(b)] for a, b in act.zero_grad_intervals],
     }
     d["diagnosis"] = diagnose(d, act, cfg)
     return d
@@ -104,17 +99,13 @@ def _unsolved_norms(run):
     if not bad.any():
         return None
     g = np.hypot(run.grad_norm["hidden"][:, bad], run.grad_norm["output"][:, bad])
-    return {"start_median": _num(_median(g[0])), "end_median": _num(_median(g[-1]))}
+    return {"start_median": json_round(_median(g[0])), "end_median": json_round(_median(g[-1]))}
 
 
 def _dead_units(run):
     """(S,) fraction of hidden units whose derivative is 0 on all four samples at the end."""
     z1 = run.z_end["hidden"]
     return (run.act(z1, 1) == 0.0).all(axis=1).mean(axis=1)
-
-
-def _pct(v) -> str:
-    return "n/a" if v is None else f"{100 * v:.1f}%"
 
 
 def diagnose(d: dict, act, cfg) -> list[str]:
@@ -142,12 +133,12 @@ def diagnose(d: dict, act, cfg) -> list[str]:
                    f"lie within {np.max(np.abs(outs - 0.5)):.2g} of 0.5.")
     sat = d["output_saturated_at_start"]
     if sat:
-        out.append(f"On {_pct(sat)} of seeds the output unit started with f' = 0 on all four "
+        out.append(f"On {pct(sat)} of seeds the output unit started with f' = 0 on all four "
                    f"samples, so no gradient reached any weight of those nets.")
     aff = d["affine_hidden_fraction"]
     if aff and aff["end"]:
-        when = (f"at every recorded epoch on {_pct(aff['always'])} of seeds and at the end on "
-                f"{_pct(aff['end'])}") if aff["always"] else f"at the end on {_pct(aff['end'])}"
+        when = (f"at every recorded epoch on {pct(aff['always'])} of seeds and at the end on "
+                f"{pct(aff['end'])}") if aff["always"] else f"at the end on {pct(aff['end'])}"
         text = (f"Every hidden unit kept its four pre-activations inside one linear piece of "
                 f"f {when}; there the hidden layer is an affine map of the input, so the output "
                 f"pre-activation obeys z(0,1) + z(1,0) = z(1,1) + z(0,0) (median residual over "
@@ -159,17 +150,17 @@ def diagnose(d: dict, act, cfg) -> list[str]:
     band = d["linear_band_fraction"]
     if band:
         out.append(f"Hidden pre-activations in the linear band (f' ≠ 0 on a linear piece): "
-                   f"{_pct(band['hidden']['start'])} at the start, "
-                   f"{_pct(band['hidden']['end'])} at the end.")
+                   f"{pct(band['hidden']['start'])} at the start, "
+                   f"{pct(band['hidden']['end'])} at the end.")
     zero = d["zero_grad_fraction"]
     for layer in ("hidden", "output"):
         z = zero[layer]
         if z["end"] or z["start"]:
-            out.append(f"f' = 0 for {_pct(z['start'])} of {layer} (unit, sample) pairs at the "
-                       f"start and {_pct(z['end'])} at the end (mean over training "
-                       f"{_pct(z['mean'])}).")
+            out.append(f"f' = 0 for {pct(z['start'])} of {layer} (unit, sample) pairs at the "
+                       f"start and {pct(z['end'])} at the end (mean over training "
+                       f"{pct(z['mean'])}).")
     if d["dead_hidden_units_end"]:
-        out.append(f"{_pct(d['dead_hidden_units_end'])} of hidden units ended with f' = 0 on "
+        out.append(f"{pct(d['dead_hidden_units_end'])} of hidden units ended with f' = 0 on "
                    f"all four samples (dead: they pass no gradient).")
     g = d["grad_norms"]
     gh0, gh1 = g["hidden"]["start_median"], g["hidden"]["end_median"]
@@ -178,8 +169,8 @@ def diagnose(d: dict, act, cfg) -> list[str]:
         out.append(f"Median gradient norm, hidden layer {gh0:.2g} -> {gh1:.2g}, output layer "
                    f"{go0:.2g} -> {go1:.2g}.")
     if d["zero_gradient_at_start"]:
-        out.append(f"On {_pct(d['zero_gradient_at_start'])} of seeds the gradient was exactly "
-                   f"zero in both layers at the start; {_pct(d['weights_unchanged'])} of seeds "
+        out.append(f"On {pct(d['zero_gradient_at_start'])} of seeds the gradient was exactly "
+                   f"zero in both layers at the start; {pct(d['weights_unchanged'])} of seeds "
                    f"ended with exactly their initial weights.")
     u = d["unsolved_grad_norm"]
     if u and None not in u.values() and u["start_median"] > 0 and not sat and (
@@ -189,10 +180,6 @@ def diagnose(d: dict, act, cfg) -> list[str]:
                    f"norm {u['start_median']:.2g}); at the end it was {u['end_median']:.2g}, "
                    f"yet XOR was not solved.")
     return out
-
-
-def _fmt(v, spec=".4g") -> str:
-    return "n/a" if v is None else format(v, spec)
 
 
 def format_text(result) -> str:
@@ -209,14 +196,14 @@ def format_text(result) -> str:
         d = run.summary
         lo, hi = d["success_ci95"]
         q1, q3 = d["final_loss_quartiles"]
-        outs = "  ".join(f"{_fmt(v, '.3f')}" for v in d["outputs"])
+        outs = "  ".join(f"{fixed(v, '.3f')}" for v in d["outputs"])
         lines += [
             "",
             f"{d['act']}  [{d['backend']}]",
-            f"  solved         {d['solved']}/{d['seeds']} seeds ({_pct(d['success_rate'])}, "
-            f"95% CI {_pct(lo)}-{_pct(hi)})",
-            f"  final loss     median {_fmt(d['final_loss_median'])} (quartiles {_fmt(q1)}, "
-            f"{_fmt(q3)}); at the start {_fmt(d['initial_loss_median'])}",
+            f"  solved         {d['solved']}/{d['seeds']} seeds ({pct(d['success_rate'])}, "
+            f"95% CI {pct(lo)}-{pct(hi)})",
+            f"  final loss     median {fixed(d['final_loss_median'])} (quartiles {fixed(q1)}, "
+            f"{fixed(q3)}); at the start {fixed(d['initial_loss_median'])}",
             f"  f'(x)          {d['derivative']}",
             f"  outputs        {outs}   (seed #{d['representative_seed']}, median final loss)",
         ]
@@ -225,11 +212,11 @@ def format_text(result) -> str:
             band = d["linear_band_fraction"]
             b = band[layer] if band else None
             lines.append(
-                f"  {layer:<7}f'=0  {_pct(z['start'])} -> {_pct(z['end'])}; |f'|<1e-3 max "
-                f"{_pct(t['start'])} -> {_pct(t['end'])}; linear band "
-                + (f"{_pct(b['start'])} -> {_pct(b['end'])}" if b else "n/a")
-                + f"; grad norm {_fmt(d['grad_norms'][layer]['start_median'], '.2g')} -> "
-                f"{_fmt(d['grad_norms'][layer]['end_median'], '.2g')}")
+                f"  {layer:<7}f'=0  {pct(z['start'])} -> {pct(z['end'])}; |f'|<1e-3 max "
+                f"{pct(t['start'])} -> {pct(t['end'])}; linear band "
+                + (f"{pct(b['start'])} -> {pct(b['end'])}" if b else "n/a")
+                + f"; grad norm {fixed(d['grad_norms'][layer]['start_median'], '.2g')} -> "
+                f"{fixed(d['grad_norms'][layer]['end_median'], '.2g')}")
         lines.append("  diagnosis")
         lines += [f"    - {s}" for s in d["diagnosis"]]
     lines += ["", "(start -> end: fractions over all seeds and (unit, sample) pairs; grad norm: "

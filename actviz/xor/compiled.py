@@ -1,78 +1,20 @@
-"""Compiled XOR training loop (numba): one loop over epochs and samples, parallel over seeds.
+"""The compiled XOR trainer (numba): one loop over epochs and samples, parallel over seeds.
 
-Imported only when numba is installed. The activation comes in as one numba-compiled scalar
-function ``x -> (f(x), f'(x))`` generated from the same sympy expressions as the NumPy path
-(:func:`scalar_pair`), passed as a first-class function so the loop compiles once (and is cached
-on disk) for every activation. Each generated pair is checked against the NumPy functions on a
-grid before it is used; if it disagrees or does not compile, the caller falls back to NumPy.
+Imported only when numba is installed. The activation comes in as the kernels' compiled
+scalar ``x -> (f(x), f'(x))`` (:func:`actviz.kernels.scalar_pair`: the same formulas as the
+element loops, for catalog entries and user expressions alike), passed as a first-class
+function, so this loop compiles once (and is cached on disk) for every activation.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-import sympy
 from numba import njit, prange, types
 
-from actviz.expr import X
-from actviz.xor_train import BCE_EPS, TARGETS, X_AUG
+from actviz import kernels
+from actviz.xor.problem import BCE_EPS, TARGETS, X_AUG
 
-_SIG = types.float64(types.float64)
-_PAIR_SIG = types.UniTuple(types.float64, 2)(types.float64)
-_FN = types.FunctionType(_PAIR_SIG)
-
-
-@njit(_SIG, cache=True)
-def _sigmoid(x):
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-@njit(_SIG, cache=True)
-def _softplus(x):
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-@njit(_SIG, cache=True)
-def _erfc_neg(x):
-    return math.erfc(-x)
-
-
-_SCALAR_CACHE: dict[str, object] = {}
-
-
-def _compile(fn):
-    """``x -> (f(x), f'(x))`` compiled by numba (common subexpressions computed once)."""
-    from actviz.symbolic import stable_form
-
-    exprs = tuple(stable_form(fn.derivative(k).replace(sympy.DiracDelta, lambda *a: sympy.S.Zero))
-                  for k in (0, 1))
-    key = sympy.srepr(exprs)
-    if key not in _SCALAR_CACHE:
-        py = sympy.lambdify(X, exprs, cse=True,
-                            modules=[{"sigmoid": _sigmoid, "softplus": _softplus,
-                                      "erfc_neg": _erfc_neg}, "math"])
-        _SCALAR_CACHE[key] = njit(_PAIR_SIG)(py)
-    return _SCALAR_CACHE[key]
-
-
-def scalar_pair(fn):
-    """``x -> (f(x), f'(x))`` as a numba function for an actviz.symbolic.Function, or None
-    when it does not compile or disagrees with the NumPy functions on a grid."""
-    grid = np.concatenate([np.linspace(-40.0, 40.0, 8001), [-1e3, -1e-9, 0.0, 1e-9, 1e3]])
-    try:
-        fdf = _compile(fn)
-        ours = np.array([fdf(v) for v in grid])
-        for k in (0, 1):
-            if not np.allclose(ours[:, k], fn.numpy(k)(grid), rtol=1e-12, atol=1e-300,
-                               equal_nan=True):
-                return None
-    except Exception:  # noqa: BLE001 - anything numba cannot compile: use the NumPy path
-        return None
-    return fdf
+_FN = kernels.scalar_pair_type()
 
 
 _KERNEL_SIG = types.void(types.float64[:, :, ::1], types.float64[:, ::1],
