@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from actviz.constrained import BOX, RADIUS2, Constraint, Problem, Run, scalar_function, solve
+from actviz import kernels
+from actviz.constraint.problem import BOX, RADIUS2, Constraint, Problem, Run, solve
 
 MEASURE_GRID = 201  # points per axis for the box-wide measurements
 
@@ -40,7 +41,7 @@ def _sum_constraint() -> Constraint:
 
 
 def text_problem(gate_fn) -> Problem:
-    g0 = scalar_function(gate_fn, 0)
+    g0 = kernels.scalar_function(gate_fn, 0)
     gate = Constraint(f"1 - {gate_fn.label}(x^2 + y^2 - 25) >= 0",
                       lambda p: 1.0 - g0(p[0] * p[0] + p[1] * p[1] - RADIUS2))
     return Problem("text", f"text: {gate_fn.label}(x² + y² − 25) ≤ 1", _objective, None,
@@ -89,8 +90,8 @@ def run_text(gate_fn, start, method: str = "SLSQP") -> GivenResult:
     run = solve(problem, start, method, record_path=True)
     x, y = _box_grid()
     r2 = x * x + y * y
-    slack = 1.0 - gate_fn.numpy(0)(r2 - RADIUS2)
-    grad_start = float(gate_fn.numpy(1)(start[0] ** 2 + start[1] ** 2 - RADIUS2))
+    slack = 1.0 - kernels.forward(gate_fn, r2 - RADIUS2)
+    grad_start = kernels.scalar_function(gate_fn, 1)(start[0] ** 2 + start[1] ** 2 - RADIUS2)
     without = solve(Problem("text-no-gate", "", _objective, None, [_sum_constraint()]),
                     start, method)
     r2_result = run.x[0] ** 2 + run.x[1] ** 2

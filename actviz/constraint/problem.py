@@ -1,14 +1,11 @@
-"""Constrained optimization with an activation as a constraint gate (``optimize-constraint``).
+"""The problems of ``optimize-constraint`` and the solver run that measures them.
 
-The example of our origin (section 1, :mod:`actviz.constrained_given`) wrote the constraint
-x² + y² ≤ 25 through ``hard_sigmoid``; here it is run where the constraint matters (section 2):
-maximize x + 2y subject to x² + y² ≤ 25 on the box [0, 10]², whose optimum is (√5, 2√5) with
-value 5√5, with the constraint written exactly, through a hard-sigmoid gate
-``hard_sigmoid(k (x² + y² − 25)) ≤ 1/2``, through the logistic sigmoid, or as a quadratic
-penalty; and from a grid of starts (section 3, :mod:`actviz.constrained_basin`).
-
-Gates and their Jacobians come from :mod:`actviz.symbolic` (the derivative of the catalog
-expression, with its convention at kinks: hard_sigmoid' = 0 there).
+The example of our origin (section 1, :mod:`.given`) wrote the constraint x² + y² ≤ 25
+through ``hard_sigmoid``; section 2 runs it where the constraint matters: maximize x + 2y
+subject to x² + y² ≤ 25 on the box [0, 10]², whose optimum is (√5, 2√5) with value 5√5, with
+the constraint written exactly, through a gate ``gate(k (x² + y² − 25)) ≤ 1/2``
+(:mod:`.gate`), or as a quadratic penalty; section 3 (:mod:`.basin`) from a grid of starts.
+:func:`solve` runs scipy's ``minimize`` and measures the result.
 """
 
 from __future__ import annotations
@@ -35,46 +32,6 @@ PENALTY_MUS = (1.0, 1e2, 1e4, 1e6, 1e8)
 # not by a loose tolerance (section 1 runs with scipy's defaults, as the original did)
 OPTIONS = {"SLSQP": {"ftol": 1e-12, "maxiter": 100},
            "trust-constr": {"xtol": 1e-12, "gtol": 1e-10, "maxiter": 300}}
-
-
-def scalar_function(fn, order: int = 0) -> Callable[[float], float]:
-    """A fast float -> float version of ``fn.numpy(order)`` (the symbolic derivative).
-
-    ``fn.numpy`` is vectorized (tens of µs per scalar call); optimizers call the gate tens of
-    thousands of times on scalars, so the same sympy expression is lambdified for ``math``.
-    It is checked against ``fn.numpy(order)`` on probe points (kinks included, zeros exactly);
-    on any mismatch the vectorized reference is used.
-    """
-    import numpy as np
-    import sympy
-
-    from actviz.expr import X
-    from actviz.sym_functions import NUMPY_FUNCS
-
-    ref = fn.numpy(order)
-
-    def slow(u: float) -> float:
-        return float(ref(u))
-
-    try:
-        raw = sympy.lambdify(X, fn.derivative(order), modules=[NUMPY_FUNCS, "math"])
-        probes = np.concatenate([np.arange(-40.0, 40.25, 0.25), [-1e-9, 1e-9, 1e3, -1e3]])
-        want = ref(probes)
-        for u, w in zip(probes.tolist(), want.tolist()):
-            got = float(raw(u))
-            same = math.isclose(got, w, rel_tol=1e-12, abs_tol=1e-300)
-            if (got == 0.0) != (w == 0.0) or not same:
-                return slow
-    except Exception:  # noqa: BLE001 - any failure: use the reference path
-        return slow
-
-    def fast(u: float) -> float:
-        try:
-            return float(raw(u))
-        except (OverflowError, ValueError, ZeroDivisionError):
-            return slow(u)
-
-    return fast
 
 
 @dataclass
@@ -172,41 +129,6 @@ def solve(problem: Problem, start, method: str = "SLSQP", options: dict | None =
 # ---------------------------------------------------------------- section 2: the formulations
 
 
-@dataclass
-class Gate:
-    """``gate(k (x² + y² − 25)) ≤ 1/2`` with the gate's value and derivative as scalars."""
-
-    fn: object  # actviz.symbolic.Function
-    k: float
-    g0: Callable[[float], float]
-    g1: Callable[[float], float]
-
-    @classmethod
-    def load(cls, spec: str, params: dict[str, str] | None, k: float) -> Gate:
-        from actviz import symbolic
-
-        if not (math.isfinite(k) and k > 0):
-            raise ActvizError(f"the gate's steepness k must be a positive number, got {k}")
-        fn = symbolic.load(spec, params)
-        return cls(fn, float(k), scalar_function(fn, 0), scalar_function(fn, 1))
-
-    def u(self, p) -> float:
-        return self.k * (p[0] * p[0] + p[1] * p[1] - RADIUS2)
-
-    def slope(self, p) -> float:
-        """d gate / d(x² + y²) at p (0 on the flat pieces)."""
-        return self.g1(self.u(p)) * self.k
-
-    def constraint(self) -> Constraint:
-        import numpy as np
-
-        return Constraint(
-            f"{self.fn.label}({self.k:g}(x^2 + y^2 - 25)) <= 1/2",
-            lambda p: THRESHOLD - self.g0(self.u(p)),
-            lambda p: -2.0 * self.slope(p) * np.asarray(p, dtype=float),
-        )
-
-
 def _objective():
     import numpy as np
 
@@ -214,8 +136,9 @@ def _objective():
     return (lambda p: -(p[0] + 2.0 * p[1])), (lambda p: grad.copy())
 
 
-def formulation(name: str, hard: Gate, smooth: Gate) -> Problem:
-    """One of :data:`FORMULATIONS` for maximize x + 2y s.t. x² + y² ≤ 25 on the box."""
+def formulation(name: str, hard, smooth) -> Problem:
+    """One of :data:`FORMULATIONS` for maximize x + 2y s.t. x² + y² ≤ 25 on the box;
+    ``hard`` and ``smooth`` are the two :class:`~.gate.Gate` objects."""
     import numpy as np
 
     fun, jac = _objective()

@@ -1,0 +1,117 @@
+"""Section 3 of ``optimize-constraint``: basin maps over a grid of starts and the measured
+lesson (do failures start where the gate's gradient is zero?)."""
+
+from __future__ import annotations
+
+import math
+
+from actviz.constraint.gate import Gate
+from actviz.constraint.problem import (
+    BOX,
+    FORMULATIONS,
+    METHODS,
+    OPTIONS,
+    REACH_TOL,
+    THRESHOLD,
+    distance_to_optimum,
+    solve,
+)
+from actviz.errors import ActvizError
+from actviz.text import share
+
+REACHED, FAILED, ELSEWHERE = 0, 1, 2
+OUTCOMES = ("reached", "failed", "elsewhere")
+PATH_STARTS = ((1.0, 1.0), (2.0, 4.5), (9.0, 2.0))  # plus --start: flat inside, band, flat outside
+TINY_GRADIENT = 1e-8  # |∇ gate| below this at a start counts as "numerically flat"
+MAX_GRID = 201
+
+
+def _lesson(gate: Gate, axis, codes) -> dict:
+    """Outcome against the gate's gradient at the start: exactly zero, tiny, or sloped."""
+    n = len(axis)
+    rows = []
+    for i in range(n):
+        for j in range(n):
+            p = (axis[j], axis[i])
+            grad = abs(gate.slope(p)) * 2.0 * math.hypot(*p)
+            feasible = THRESHOLD - gate.g0(gate.u(p)) >= 0
+            rows.append((codes[i][j] == REACHED, gate.slope(p) == 0.0, grad < TINY_GRADIENT,
+                         feasible))
+    not_reached = [r for r in rows if not r[0]]
+
+    def rate(sel):
+        sel = list(sel)
+        return {"starts": len(sel), "reached": sum(r[0] for r in sel),
+                "rate": (sum(r[0] for r in sel) / len(sel)) if sel else None}
+
+    out = {
+        "starts": len(rows),
+        "not_reached": len(not_reached),
+        "not_reached_zero_gradient": sum(r[1] for r in not_reached),
+        "not_reached_tiny_gradient": sum(r[2] for r in not_reached),
+        "zero_gradient_feasible": rate(r for r in rows if r[1] and r[3]),
+        "zero_gradient_infeasible": rate(r for r in rows if r[1] and not r[3]),
+        "nonzero_gradient": rate(r for r in rows if not r[1]),
+        "tiny_gradient": rate(r for r in rows if r[2]),
+        "not_tiny_gradient": rate(r for r in rows if not r[2]),
+    }
+    out["verdict"] = _verdict(out)
+    return out
+
+
+def _verdict(m: dict) -> list[str]:
+    """The expected lesson, confirmed or refuted by the counts in ``m``."""
+    lines = [f"{share(m['not_reached_zero_gradient'], m['not_reached'])} of the starts that did "
+             "not reach the optimum began where the gate's gradient is exactly 0 "
+             f"({share(m['not_reached_tiny_gradient'], m['not_reached'])} where "
+             f"|grad gate| < {TINY_GRADIENT:g})"]
+    for key, what in (("zero_gradient_infeasible", "flat and violated (outside the disk)"),
+                      ("zero_gradient_feasible", "flat and satisfied (inside the disk)"),
+                      ("nonzero_gradient", "on the sloped part (non-zero gradient)")):
+        if m[key]["starts"]:
+            got = share(m[key]["reached"], m[key]["starts"])
+            lines.append(f"reached from starts {what}: {got}")
+    flat_bad, sloped = m["zero_gradient_infeasible"], m["nonzero_gradient"]
+    flat_rate = flat_bad["rate"] if flat_bad["starts"] else None
+    mostly_flat = m["not_reached"] and m["not_reached_zero_gradient"] / m["not_reached"] > 0.5
+    if flat_rate is not None and sloped["rate"] is not None and flat_rate < sloped["rate"] \
+            and mostly_flat:
+        lines.append("lesson confirmed: where the gate is flat and violated the optimizer gets no "
+                     "direction back to the feasible set; it succeeds only from starts where "
+                     "the gate has a slope, or from slack starts whose steps land there")
+    elif flat_rate is None or sloped["rate"] is None:
+        lines.append("lesson not tested: no flat (or no sloped) starts on this grid")
+    else:
+        lines.append("lesson refuted on this grid: flat starts do as well as sloped ones")
+    return lines
+
+
+def basin(problem, axis, method: str) -> list[list[int]]:
+    """Outcome code for each start (axis[j], axis[i]) at [i][j]."""
+    codes = []
+    for yv in axis:
+        row = []
+        for xv in axis:
+            run = solve(problem, (xv, yv), method, OPTIONS[method])
+            if distance_to_optimum(run.x) <= REACH_TOL:
+                row.append(REACHED)
+            else:
+                row.append(ELSEWHERE if run.success else FAILED)
+        codes.append(row)
+    return codes
+
+
+def check_options(start, grid: int, method: str, names) -> None:
+    if method not in METHODS:
+        raise ActvizError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
+    if not all(math.isfinite(v) and BOX[0] <= v <= BOX[1] for v in start):
+        raise ActvizError(f"--start must lie in the box [{BOX[0]:g}, {BOX[1]:g}]², got "
+                          f"({start[0]:g}, {start[1]:g})")
+    if grid != 0 and not 2 <= grid <= MAX_GRID:
+        raise ActvizError(f"--grid must be 0 (no basin map) or from 2 to {MAX_GRID}, got {grid}")
+    for name in names:
+        if name not in FORMULATIONS:
+            raise ActvizError(f"unknown formulation {name!r} "
+                              f"(choose from {', '.join(FORMULATIONS)})")
+
+
