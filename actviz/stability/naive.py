@@ -7,7 +7,7 @@ What a person types from the paper: ``mish = x*tanh(log(1 + exp(x)))``,
 Every elementary operation is rounded to the scanned dtype (float16, bfloat16, float32,
 float64): constants and parameters are first rounded to it, and functions that NumPy or
 SciPy evaluate in a wider type (``erf``) have their result rounded back. This is what a
-framework computing natively in that dtype does, and what :mod:`actviz.stability` compares
+framework computing natively in that dtype does, and what :mod:`actviz.stability.scan` compares
 with actviz's kernels.
 
 ``naive_function(func, order)`` gives ``f(x)`` for an array ``x`` of the scanned dtype, or
@@ -91,6 +91,11 @@ def _hard_sigmoid(x, o, p):
 def _d_hard_sigmoid(x, o, p):
     u = p["alpha"] * x + p["beta"]
     return o.where((u > 0) & (u < 1), p["alpha"], o.c(0))
+
+
+def _d_hard_sigmoid_clip(x, o, p):
+    u = p["alpha"] * x + p["beta"]
+    return o.where((u >= 0) & (u <= 1), p["alpha"], o.c(0))
 
 
 def _mish(x, o, p):
@@ -243,6 +248,12 @@ class Naive:
 NAIVE: dict[str, Naive] = {
     "hard_sigmoid": Naive("max(0, min(1, alpha*x + beta))", _hard_sigmoid,
                           "alpha where 0 < alpha*x + beta < 1, else 0", _d_hard_sigmoid),
+    "hard_sigmoid:keras2": Naive("clip(alpha*x + beta, 0, 1)", _hard_sigmoid,
+                                 "alpha where 0 <= alpha*x + beta <= 1, else 0",
+                                 _d_hard_sigmoid_clip),
+    "hard_sigmoid:theano": Naive("clip(alpha*x + beta, 0, 1)", _hard_sigmoid,
+                                 "alpha where 0 <= alpha*x + beta <= 1, else 0",
+                                 _d_hard_sigmoid_clip),
     "thresholded_relu": Naive(
         "where(x > alpha, x, 0)", lambda x, o, p: o.where(x > p["alpha"], x, o.c(0)),
         "where(x > alpha, 1, 0)", lambda x, o, p: o.where(x > p["alpha"], o.c(1), o.c(0))),
