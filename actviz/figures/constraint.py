@@ -55,7 +55,7 @@ def _given(ax, result):
 def _active(ax, result):
     import numpy as np
 
-    from actviz.constrained import OPTIMUM
+    from actviz.constraint import OPTIMUM
 
     g = np.linspace(0, 10, 301)
     x, y = np.meshgrid(g, g)
@@ -109,7 +109,7 @@ def _basin(ax, result, f):
 
 
 def draw(result):
-    """The figure for a :class:`actviz.constrained_basin.ConstraintResult`."""
+    """The figure for a :class:`actviz.constraint.ConstraintResult`."""
     from matplotlib.patches import Patch
 
     plt = pyplot()

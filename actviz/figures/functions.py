@@ -11,17 +11,14 @@ from __future__ import annotations
 import math
 
 from actviz.figures import KINK_COLOR, ZERO_GRAD_ALPHA, pyplot
+from actviz.text import order_name
 
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
           "#17becf", "#7f7f7f", "#bcbd22"]
 
 
 def order_label(k: int) -> str:
-    if k == 0:
-        return "$f(x)$"
-    if k <= 3:
-        return "$f" + "'" * k + "(x)$"
-    return f"$f^{{({k})}}(x)$"
+    return order_name(k, math=True)
 
 
 def default_range(kink_lists) -> tuple[float, float]:
@@ -55,6 +52,17 @@ def curve(func, order, xs, kinks):
     x, y = x[idx], y[idx]
     # drop exact duplicates of the kink coordinate coming from the regular grid
     return x, y
+
+
+def plot(funcs, orders: int = 2, x_range=None, points: int = 2001, title: str | None = None):
+    """The figure of ``actviz plot``: :func:`draw` with each function's kinks (checked up
+    to order max(orders, 2)) and zero-gradient intervals."""
+    from actviz import kinks, properties
+
+    kink_lists = [kinks.find(f, max(orders, 2)) for f in funcs]
+    zero_grads = [properties.zero_gradient_intervals(f.derivative(1)) for f in funcs]
+    return draw(funcs, kink_lists, zero_grads, orders=orders, x_range=x_range, points=points,
+                title=title)
 
 
 def draw(funcs, kink_lists, zero_grads, orders: int = 2, x_range=None, points: int = 2001,

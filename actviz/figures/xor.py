@@ -74,8 +74,7 @@ def _loss_curve(ax, run, color):
 
 
 def _surface(ax, run):
-    from actviz.xor import forward
-    from actviz.xor_train import INPUTS, TARGETS
+    from actviz.xor import INPUTS, TARGETS, forward
 
     rep = run.representative
     xx, yy = np.meshgrid(GRID, GRID)

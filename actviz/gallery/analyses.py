@@ -17,7 +17,7 @@ def _xor():
 
 
 def _constraint():
-    from actviz.constrained_basin import analyse
+    from actviz.constraint import analyse
     from actviz.figures import constraint as fig_constraint
 
     return fig_constraint.draw(analyse())
@@ -43,26 +43,28 @@ def _bench():
         return fig_bench.draw(json.load(fh))
 
 
-def items(Item) -> list:  # noqa: N803 - the gallery's Item class, passed in to avoid a cycle
+def specs() -> list[tuple]:
+    """(key, section, title, command, draw, note) of each analysis picture, in index order
+    (the fields of :class:`actviz.gallery.items.Item`)."""
     acts = " ".join(f"--act {a}" for a in XOR_ACTS)
     return [
-        Item("xor/train_xor", "Training failure on tiny XOR nets",
+        ("xor/train_xor", "Training failure on tiny XOR nets",
              "2-3-1 XOR nets: sigmoid, hard_sigmoid, ultra_fast_sigmoid, relu",
              f"actviz train-xor {acts} -o train_xor.svg", _xor,
              "Default configuration of the original experiment (uniform [0, 1) weights, BCE, "
              "online SGD lr 0.1, 4000 epochs), 20 seeds. hard_sigmoid's units stay inside the "
              "linear band, so the net is affine on the four inputs and cannot separate XOR."),
-        Item("constraint/optimize_constraint", "Constrained optimization",
+        ("constraint/optimize_constraint", "Constrained optimization",
              "maximize x + 2y s.t. x² + y² ≤ 25: exact vs hard-sigmoid and sigmoid gates",
              "actviz optimize-constraint -o optimize_constraint.svg", _constraint,
              "Optimizer paths and basin maps over a 41×41 grid of starts: where the "
              "hard-sigmoid gate is flat, SLSQP gets no information from the constraint."),
-        Item("stability/mish_softplus", "Numerical stability",
+        ("stability/mish_softplus", "Numerical stability",
              "mish and softplus: naive formulas vs actviz kernels in float16/bfloat16/32/64",
              "actviz stability mish softplus -o mish_softplus.svg", _stability,
              "Where the textbook formulas overflow (float16 near x = 11), flush to 0 or lose "
              "relative accuracy (float32 below about -17), and the kernels do not."),
-    ] + ([Item("bench/bench", "Speed", "kernel time over the memory-bandwidth floor",
+    ] + ([("bench/bench", "Speed", "kernel time over the memory-bandwidth floor",
                f"actviz bench --threads 2 --repeat 9 --json > {BENCH_JSON}", _bench,
                "Drawn from the recorded run in benchmarks/results.json (timings are not "
                "reproducible, so the gallery does not re-time); see benchmarks/RESULTS.md.")]

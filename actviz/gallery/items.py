@@ -1,20 +1,14 @@
-"""The gallery: every picture actviz makes, regenerated deterministically by one command.
-
-Each picture is an :class:`Item` (a path under the gallery folder, a section, a title, the
-command that makes the same picture, and a function that draws it). ``build`` draws the
-selected items as SVG; ``index`` writes ``README.md`` with each picture, the formulas of
-f, f', f'' in LaTeX, the computed properties and the kink convention.
+"""The pictures of the gallery: each an :class:`Item` (a path under the gallery folder, a
+section, a title, the command that makes the same picture, and a function that draws it),
+in index order. The activations' pictures are made here; the analyses' in :mod:`.analyses`.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from actviz import catalog
-from actviz.errors import ActvizError
 
 POINTS = 801  # per curve: enough for smooth SVG, small files
 
@@ -35,13 +29,10 @@ class Item:
 
 def _function_item(name: str) -> Item:
     def draw():
-        from actviz import kinks, properties, symbolic
+        from actviz import symbolic
         from actviz.figures import functions
 
-        f = symbolic.load(name)
-        ks = kinks.find(f, 2)
-        zg = properties.zero_gradient_intervals(f.derivative(1))
-        return functions.draw([f], [ks], [zg], orders=2, points=POINTS)
+        return functions.plot([symbolic.load(name)], orders=2, points=POINTS)
 
     return Item(f"functions/{name}", "Activations", name,
                 f"actviz plot {name} --derivatives 2 -o {name}.svg", draw)
@@ -49,13 +40,11 @@ def _function_item(name: str) -> Item:
 
 def _overlay_item(key, title, specs, note="") -> Item:
     def draw():
-        from actviz import kinks, properties, symbolic
+        from actviz import symbolic
         from actviz.figures import functions
 
-        fs = [symbolic.load(s) for s in specs]
-        ks = [kinks.find(f, 2) for f in fs]
-        zg = [properties.zero_gradient_intervals(f.derivative(1)) for f in fs]
-        return functions.draw(fs, ks, zg, orders=1, points=POINTS, title=title)
+        return functions.plot([symbolic.load(s) for s in specs], orders=1, points=POINTS,
+                              title=title)
 
     cmd = f"actviz plot {' '.join(specs)} --derivatives 1 -o {key.split('/')[-1]}.svg"
     return Item(key, "Variants and approximations", title, cmd, draw, note)
@@ -106,50 +95,6 @@ def items() -> list[Item]:
 
 def _extra_items() -> list[Item]:
     """Pictures of the analyses (XOR nets, constrained optimization, stability, bench)."""
-    from actviz import gallery_analyses
+    from actviz.gallery import analyses
 
-    return gallery_analyses.items(Item)
-
-
-def select(all_items: list[Item], patterns: tuple[str, ...]) -> list[Item]:
-    """Items whose key or title matches any pattern (glob; a bare name matches its file)."""
-    if not patterns:
-        return all_items
-    chosen = []
-    for it in all_items:
-        name = it.key.split("/")[-1]
-        if any(fnmatch.fnmatch(it.key, p) or fnmatch.fnmatch(name, p) for p in patterns):
-            chosen.append(it)
-    if not chosen:
-        raise ActvizError(f"no gallery picture matches {', '.join(patterns)} "
-                          f"(keys look like functions/mish, overlays/*, xor/*)")
-    return chosen
-
-
-def build(out: str, chosen: list[Item], progress=None) -> list[str]:
-    """Draw ``chosen`` into ``out``; returns the paths written."""
-    from actviz.figures import save
-
-    written = []
-    for it in chosen:
-        path = os.path.join(out, it.path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        written.append(save(it.draw(), path))
-        if progress is not None:
-            progress(it)
-    return written
-
-
-def write_index(out: str) -> str:
-    """Describe every catalog entry and write ``out/README.md``; returns its path."""
-    from actviz import gallery_index, symbolic
-    from actviz.describe import describe
-
-    descriptions = [describe(symbolic.load(name), 2) for name in catalog.names()]
-    text = gallery_index.render(items(), descriptions)
-    path = os.path.join(out, "README.md")
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-    return path
+    return [Item(*spec) for spec in analyses.specs()]

@@ -7,22 +7,15 @@ command that draws each picture.
 
 from __future__ import annotations
 
-from actviz import catalog
+from actviz import catalog, text
 
 
 def _fmt(v) -> str:
-    if v in ("inf", "-inf"):
-        return "∞" if v == "inf" else "−∞"
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    return str(v)
+    return text.num(v, minus="−")
 
 
-def _intervals(ivs) -> str:
-    if not ivs:
-        return "nowhere"
-    return " ∪ ".join(("(" if lo == "-inf" else "[") + f"{_fmt(lo)}, {_fmt(hi)}"
-                      + (")" if hi == "inf" else "]") for lo, hi in ivs)
+def _intervals(ivs, closed=None) -> str:
+    return text.intervals(ivs, minus="−", closed=closed)
 
 
 def activation_section(desc) -> list[str]:
@@ -40,19 +33,22 @@ def activation_section(desc) -> list[str]:
     names = ["f(x)", "f'(x)", "f''(x)"]
     for k, tex in enumerate(desc.formulas("latex")[:3]):
         lines += ["$$", f"{names[k]} = {tex}", "$$", ""]
-    extrema = "; ".join(f"{m['kind']} {m['value']:.6g} at x = {m['x']:.6g}"
+    extrema = "; ".join(f"{m['kind']} {_fmt(m['value'])} at x = {_fmt(m['x'])}"
                         for m in p["extrema"]) or "none"
-    inflect = ", ".join(f"{q['x']:.6g}" for q in p["inflection_points"]) or "none"
+    inflect = ", ".join(_fmt(q["x"]) for q in p["inflection_points"]) or "none"
     rows = [
         ("range", p["range"]["text"]),
         ("bounded / monotonic / zero-centred",
          f"{'yes' if p['bounded'] else 'no'} / {p['monotonic']} / "
          f"{'yes' if p['zero_centred'] else 'no'}"),
+        ("mean for x ~ N(0, 1) / f(0) = 0",
+         f"{_fmt(p['gaussian_mean'])} / {'yes' if p['zero_at_origin'] else 'no'}"),
         ("smoothness", p["smoothness"]),
-        ("Lipschitz constant (max \\|f'\\|)", _fmt(p["lipschitz"])),
+        ("max \\|f'\\| where differentiable / Lipschitz constant",
+         f"{_fmt(p['max_abs_derivative'])} / {_fmt(p['lipschitz'])}"),
         ("extrema", extrema),
         ("inflection points", inflect),
-        ("f' = 0 exactly", _intervals(p["zero_gradient"])),
+        ("f' = 0 exactly", _intervals(p["zero_gradient"], p["zero_gradient_closed"])),
         ("saturated (\\|f'\\| < 10⁻³ max)", _intervals(p["saturation"])),
     ]
     if desc.kinks:
