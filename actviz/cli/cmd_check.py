@@ -39,7 +39,7 @@ def command(names, order, points, claim, params, as_json):
       actviz check mish --order 1 --claim "tanh(log(1+exp(x))) + x*sech(x)**2"
     """
     from actviz import catalog
-    from actviz.check import audit, audit_claim, audit_points
+    from actviz.check import audit, audit_claim, audit_points, format_claim, format_table
     from actviz.cli.options import is_tty, load_functions, progress_stream
     from actviz.errors import ActvizError
 
@@ -58,7 +58,7 @@ def command(names, order, points, claim, params, as_json):
             echo_json({"ok": result.ok, "results": [result.to_dict()],
                        "claim": claim, "derivative": truth})
         else:
-            _print_claim(func, order, result, truth)
+            click.echo(format_claim(func, order, result, truth))
         raise SystemExit(0 if result.ok else 1)
 
     specs = names or tuple(catalog.names() + [f"{e.name}:{v.name}" for e in catalog.ENTRIES
@@ -77,34 +77,5 @@ def command(names, order, points, claim, params, as_json):
     if as_json:
         echo_json({"ok": ok, "results": [r.to_dict() for r in results]})
     else:
-        _print_table(results, ok)
+        click.echo(format_table(results, ok))
     raise SystemExit(0 if ok else 1)
-
-
-
-def _print_table(results, ok):
-    width = max(len(r.name) for r in results)
-    click.echo(f"{'name'.ljust(width)}  order  {'max abs err':>11s}  {'max rel err':>11s}  "
-               f"points  ok")
-    for r in results:
-        click.echo(f"{r.name.ljust(width)}  {r.order:5d}  {r.max_abs_err:11.2e}  "
-                   f"{r.max_rel_err:11.2e}  {r.points:6d}  {'ok' if r.ok else 'FAIL'}")
-    n_bad = sum(not r.ok for r in results)
-    click.echo(f"\n{len(results)} audits against mpmath.diff at 50 digits: "
-               + ("all agree." if ok else f"{n_bad} FAILED."))
-
-
-def _print_claim(func, order, r, truth):
-    from actviz.figures.functions import order_label
-
-    what = order_label(order).strip("$").replace("f", func.label, 1)
-    if r.ok:
-        click.echo(f"agrees: the claim matches {what} at all {r.points} points "
-                   f"(max abs err {r.max_abs_err:.2e}, max rel err {r.max_rel_err:.2e}).")
-        return
-    click.echo(f"WRONG: the claim is not {what}.")
-    click.echo(f"  worst at x = {r.worst_x:.6g}: claim gives {r.worst_value:.10g}, "
-               f"the true value is {r.worst_reference:.10g}")
-    click.echo(f"  max abs err {r.max_abs_err:.3g}, max rel err {r.max_rel_err:.3g} "
-               f"over {r.points} points")
-    click.echo(f"  {what} = {truth}")

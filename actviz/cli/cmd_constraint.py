@@ -59,8 +59,7 @@ def command(start, formulations, grid, method, k, params, as_json, output):
     """
     if output is not None:
         check_output_path(output)
-    from actviz.constrained import DEFAULT_FORMULATIONS, FORMULATIONS
-    from actviz.constrained_basin import analyse
+    from actviz.constraint import DEFAULT_FORMULATIONS, FORMULATIONS, analyse, format_text
 
     names = DEFAULT_FORMULATIONS if not formulations else (
         FORMULATIONS if "all" in formulations else formulations)
@@ -74,75 +73,10 @@ def command(start, formulations, grid, method, k, params, as_json, output):
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(report(result))
+        click.echo(format_text(result))
     if fig is not None:
         from actviz.figures import save
 
         save(fig, output)
         if not as_json:
             click.echo(f"wrote {output}")
-
-
-def _num(v: float) -> str:
-    return f"{v:.7g}"
-
-
-def _pt(x) -> str:
-    return f"({_num(x[0])}, {_num(x[1])})"
-
-
-def report(result) -> str:
-    from actviz.constrained import OPTIMUM, OPTIMUM_VALUE, REACH_TOL
-
-    out = []
-    s = result.start
-    out.append(f"1. The example as given: minimize x² + y² s.t. x + y ≤ 5, 0 ≤ x, y ≤ 10, from "
-               f"{_pt(s)}")
-    out.append("   (SLSQP with scipy's defaults and finite-difference Jacobians, as in the "
-               "original)")
-    for g in result.given:
-        r = g.run
-        out.append(f"   {g.label}")
-        out.append(f"     point {_pt(r.x)}  objective {_num(r.fun)}  success {r.success}  "
-                   f"iterations {r.nit}  function evaluations {r.nfev}")
-        out.append(f"     message: {r.message}")
-        for c in r.constraints:
-            out.append(f"     {c['state']:9s}  {c['name']}: {_num(c['value'])}")
-        if r.bounds_active:
-            out.append(f"     active bounds: {', '.join(r.bounds_active)}")
-        out.append("     what is wrong:")
-        out.extend(f"       - {d}" for d in g.diagnosis)
-    out.append("")
-    out.append(f"2. A formulation where the constraint matters: maximize x + 2y s.t. "
-               f"x² + y² ≤ 25, box [0, 10]², from {_pt(s)}, {result.method}")
-    band = result.band_r2
-    out.append(f"   gate: {result.gate_label} {result.gate_params}, k = {result.k:g}; "
-               + (f"its linear band is {band[0]:.6g} < x² + y² < {band[1]:.6g}, flat outside"
-                  if band else "its derivative is zero everywhere on the box"))
-    out.append(f"   true optimum (√5, 2√5) = {_pt(OPTIMUM)}, x + 2y = 5√5 = {_num(OPTIMUM_VALUE)}")
-    out.append(f"   {'formulation':12s} {'point':28s} {'x + 2y':>10s} {'|x − x*|':>10s} "
-               f"{'reached':>7s} {'success':>7s} {'iter':>5s}  message")
-    for f in result.formulations:
-        r = f.run
-        out.append(f"   {f.name:12s} {_pt(r.x):28s} {_num(r.fun):>10s} {f.distance:10.2e} "
-                   f"{str(f.distance <= REACH_TOL):>7s} {str(r.success):>7s} {r.nit:5d}  "
-                   f"{r.message}")
-    for f in result.formulations:
-        out.append(f"   {f.label}")
-    if result.grid:
-        out.append("")
-        n = result.grid
-        out.append(f"3. Basin map: {n}×{n} = {n * n} starts over the box; reached = within "
-                   f"{REACH_TOL:g} of the optimum, failed = success False, elsewhere = success "
-                   "True at another point")
-        out.append(f"   {'formulation':12s} {'reached':>8s} {'failed':>8s} {'elsewhere':>9s} "
-                   f"{'success rate':>12s}")
-        for f in result.formulations:
-            c = f.counts()
-            out.append(f"   {f.name:12s} {c['reached']:8d} {c['failed']:8d} {c['elsewhere']:9d} "
-                       f"{f.basin_success_rate:12.1%}")
-        for f in result.formulations:
-            if f.lesson:
-                out.append(f"   {f.name} gate:")
-                out.extend(f"     - {line}" for line in f.lesson["verdict"])
-    return "\n".join(out)

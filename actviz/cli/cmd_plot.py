@@ -49,13 +49,9 @@ def command(names, derivatives, params, x_range, points, output):
     output = check_output_path(output or default_filename(names))
     funcs = load_functions(names, parse_params(params))
 
-    from actviz import kinks, properties
     from actviz.figures import functions, save
 
-    kink_lists = [kinks.find(f, max(derivatives, 2)) for f in funcs]
-    zero_grads = [properties.zero_gradient_intervals(f.derivative(1)) for f in funcs]
-    fig = functions.draw(funcs, kink_lists, zero_grads, orders=derivatives, x_range=x_range,
-                         points=points)
+    fig = functions.plot(funcs, orders=derivatives, x_range=x_range, points=points)
     click.echo(save(fig, output))
 
 

@@ -56,6 +56,7 @@ def command(names, dtypes, x_range, order, rtol, backend, params, as_json, outpu
       actviz stability sigmoid --dtype float16,float32 --range -100 100
       actviz stability gelu --order 1 -o gelu_stability.png
     """
+    from actviz import kernels
     from actviz.cli.options import check_output_path, load_functions
     from actviz.errors import ActvizError
     from actviz.stability import check_range, parse_dtypes
@@ -68,7 +69,7 @@ def command(names, dtypes, x_range, order, rtol, backend, params, as_json, outpu
         raise ActvizError(f"--order must be 0 (f) or 1 (f'), got {order}")
     if not 0 < rtol < 1:
         raise ActvizError(f"--rtol must be in (0, 1), got {rtol:g}")
-    _check_backend(backend)
+    kernels.choose(backend)  # unknown or unavailable: one line, before any work
     funcs = load_functions(names, parse_params(params))
 
     from actviz.stability import format_text, scan
@@ -89,18 +90,3 @@ def command(names, dtypes, x_range, order, rtol, backend, params, as_json, outpu
     click.echo("\n\n".join(format_text(r) for r in results))
     if output is not None:
         click.echo(f"\nwrote {output}")
-
-
-def _check_backend(backend: str) -> None:
-    from actviz.errors import ActvizError
-
-    try:
-        from actviz import kernels
-    except ImportError:
-        return  # the scan reports the kernel side as not available
-    known = ("auto", "numpy", "numba", "cupy")
-    if backend not in known:
-        raise ActvizError(f"unknown backend {backend!r} (use {', '.join(known)})")
-    if backend != "auto" and hasattr(kernels, "backends") and backend not in kernels.backends():
-        raise ActvizError(f"backend {backend!r} is not available here "
-                          f"(available: {', '.join(kernels.backends())})")

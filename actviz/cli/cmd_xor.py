@@ -64,12 +64,17 @@ Examples:
               show_default=True,
               help="online: one step per sample in order (the original); batch: one step per "
                    "epoch on the mean loss.")
+@click.option("--backend", type=click.Choice(["auto", "numba", "numpy"]), default="auto",
+              show_default=True,
+              help="Trainer: numba (one compiled loop, parallel over seeds) or numpy (vectorized "
+                   "over seeds); both evaluate the activation through actviz.kernels and give "
+                   "the same losses and outputs. auto: numba when installed.")
 @click.option("-o", "--output", "output", metavar="FILE",
               help="Write the figure (.png, .svg, .pdf).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @json_option
 def command(acts, params, seeds, seed, epochs, lr, loss, hidden, init, init_scale, update,
-            output, quiet, as_json):
+            backend, output, quiet, as_json):
     """Train tiny 2-3-1 XOR nets and explain why some fail.
 
     Defaults reproduce the experiment of our origin: inputs (0,1), (1,0), (1,1), (0,0) with
@@ -82,15 +87,14 @@ def command(acts, params, seeds, seed, epochs, lr, loss, hidden, init, init_scal
     """
     if output:
         check_output_path(output)
-    from actviz.xor import XorConfig, load_acts, train_xor
-    from actviz.xor_report import format_text
+    from actviz.xor import XorConfig, format_text, load_acts, train_xor
 
     config = XorConfig(seeds=seeds, seed=seed, epochs=epochs, lr=lr, loss=loss, hidden=hidden,
                        init=init, init_scale=init_scale, update=update).validate()
     loaded = load_acts(list(acts) or list(DEFAULT_ACTS), parse_params(params))
     bar = _Progress(epochs * len(loaded), enabled=not quiet and is_tty())
     try:
-        result = train_xor(loaded, config, progress=bar.advance)
+        result = train_xor(loaded, config, backend=backend, progress=bar.advance)
     finally:
         bar.close()
     if output:

@@ -11,24 +11,42 @@ import click
 from actviz.errors import ActvizError
 
 
-def parse_params(items: tuple[str, ...]) -> dict[str, str]:
-    """``("alpha=0.2", "beta=1/2")`` -> ``{"alpha": "0.2", "beta": "1/2"}`` (values checked)."""
-    from actviz.catalog import parse_number
+class Assignment(click.ParamType):
+    """``NAME=VALUE`` with an exact number as VALUE (``alpha=1/6``, ``beta=0.5``): converted
+    to ``(name, text)``; the one parser of ``-p`` for every command."""
 
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, val = item.partition("=")
+    name = "NAME=VALUE"
+
+    def convert(self, value, param, ctx):
+        from actviz.catalog import parse_number
+
+        if isinstance(value, tuple):
+            return value
+        key, sep, val = str(value).partition("=")
         key, val = key.strip(), val.strip()
         if not sep or not key or not val:
-            raise ActvizError(f"parameters are given as NAME=VALUE, got {item!r}")
+            raise ActvizError(f"parameters are given as NAME=VALUE, got {value!r}")
+        if not key.isidentifier():
+            raise ActvizError(f"not a parameter name: {key!r} (in {value!r})")
         parse_number(val)
+        return key, val
+
+
+def parse_params(pairs) -> dict[str, str]:
+    """The ``-p`` pairs as a dict (a name given twice is an error)."""
+    out: dict[str, str] = {}
+    for item in pairs:
+        key, val = Assignment().convert(item, None, None)
+        if key in out and out[key] != val:
+            raise ActvizError(f"parameter {key!r} is given twice ({out[key]} and {val})")
         out[key] = val
     return out
 
 
 param_option = click.option(
-    "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-    help="Set a parameter (repeatable), e.g. -p alpha=1/6. Exact fractions are kept.",
+    "-p", "--param", "params", multiple=True, type=Assignment(), metavar="NAME=VALUE",
+    help="Set a parameter (repeatable), e.g. -p alpha=1/6. Exact fractions are kept; each "
+         "goes to every NAME that takes it.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
@@ -78,26 +96,9 @@ def progress_stream(show: bool):
     return click.get_text_stream("stderr") if show else _NullStream()
 
 
-def load_functions(specs: tuple[str, ...], params: dict[str, str]):
-    """symbolic.Function for each NAME/expression; each -p goes to every name that has it.
+def load_functions(specs, params: dict[str, str]):
+    """symbolic.Function for each NAME/expression (the one -p rule:
+    :func:`actviz.symbolic.load_all`)."""
+    from actviz import symbolic
 
-    A catalog name gets the parameters it declares; an expression gets them all (they name
-    symbols in it). A parameter that no name accepts is an error.
-    """
-    from actviz import catalog, symbolic
-
-    used: set[str] = set()
-    funcs = []
-    for spec in specs:
-        if catalog.is_catalog_name(spec):
-            entry = catalog.get(spec.split(":", 1)[0])
-            mine = {k: v for k, v in params.items() if k in entry.param_names}
-        else:
-            mine = dict(params)
-        used |= set(mine)
-        funcs.append(symbolic.load(spec, mine))
-    unused = sorted(set(params) - used)
-    if unused:
-        names = ", ".join(f.name for f in funcs)
-        raise ActvizError(f"unknown parameter {unused[0]!r} for {names}")
-    return funcs
+    return symbolic.load_all(specs, params)
