@@ -1,7 +1,7 @@
 """Worst-case error of the float32 fast path, scanned over whole binades of float32 inputs.
 
 For every (activation, order) the numba backend computes in float32 arithmetic
-(``actviz.kernels.fast32.FAST``), every float32 value with ``2**lo <= |x| < 2**hi`` is
+(``actviz.kernels.numba_.formulas32.FAST``), every float32 value with ``2**lo <= |x| < 2**hi`` is
 evaluated, plus every ``--stride``-th float32 of the whole line, and compared with the
 float64 path (libm, itself tested against mpmath at 50 digits in tests/test_kernels.py).
 Prints the largest error in float32 ulp, where it occurs and how many inputs exceed 1, 2
@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from actviz import kernels
-from actviz.kernels import fast32
+from actviz.kernels.numba_ import formulas32 as fast32
 
 CHUNK = 1 << 24
 

@@ -21,8 +21,16 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from actviz.xor import XorConfig, load_acts, train_xor  # noqa: E402
-from actviz.xor_train import INPUTS, TARGETS, Trainer, backends, init_weights  # noqa: E402
+from actviz.xor import (  # noqa: E402
+    INPUTS,
+    TARGETS,
+    Trainer,
+    XorConfig,
+    init_weights,
+    load_acts,
+    train_xor,
+)
+from actviz.xor import trainer_backends as backends  # noqa: E402
 
 
 def best(fn, repeat):

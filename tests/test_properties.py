@@ -37,24 +37,28 @@ def test_gelu_inflections_at_plus_minus_sqrt2():
     np.testing.assert_allclose(xs, [-math.sqrt(2), math.sqrt(2)], atol=1e-9)
 
 
-@pytest.mark.parametrize("spec,text,bounded,monotonic,zero_centred,smoothness", [
-    ("sigmoid", "(0, 1)", True, "increasing", False, "C∞"),
-    ("tanh", "(-1, 1)", True, "increasing", True, "C∞"),
-    ("relu", "[0, ∞)", False, "non-decreasing", True, "C0"),
-    ("hard_sigmoid", "[0, 1]", True, "non-decreasing", False, "C0"),
-    ("thresholded_relu", "[0, ∞)", False, "non-decreasing", True, "discontinuous"),
-    ("softsign", "(-1, 1)", True, "increasing", True, "C1"),
-    ("elu", "(-1, ∞)", False, "increasing", True, "C1"),
-    ("ultra_fast_sigmoid", "[0.00247262, 0.997527]", True, "no", False, "discontinuous"),
-    ("mish", "[-0.308843, ∞)", False, "no", True, "C∞"),
-    ("log_sigmoid", "(-∞, 0)", False, "increasing", False, "C∞"),
-    ("relu6", "[0, 6]", True, "non-decreasing", True, "C0"),
+@pytest.mark.parametrize("spec,text,bounded,monotonic,centred,f0_zero,smoothness", [
+    ("sigmoid", "(0, 1)", True, "increasing", False, False, "C∞"),
+    ("tanh", "(-1, 1)", True, "increasing", True, True, "C∞"),
+    ("relu", "[0, ∞)", False, "non-decreasing", False, True, "C0"),
+    ("hard_sigmoid", "[0, 1]", True, "non-decreasing", False, False, "C0"),
+    ("thresholded_relu", "[0, ∞)", False, "non-decreasing", False, True, "discontinuous"),
+    ("softsign", "(-1, 1)", True, "increasing", True, True, "C1"),
+    ("elu", "(-1, ∞)", False, "increasing", False, True, "C1"),
+    ("selu", "(-1.7581, ∞)", False, "increasing", True, True, "C0"),
+    ("gelu", "[-0.169971, ∞)", False, "no", False, True, "C∞"),
+    ("ultra_fast_sigmoid", "[0.00247262, 0.997527]", True, "no", False, False, "discontinuous"),
+    ("mish", "[-0.308843, ∞)", False, "no", False, True, "C∞"),
+    ("log_sigmoid", "(-∞, 0)", False, "increasing", False, False, "C∞"),
+    ("relu6", "[0, 6]", True, "non-decreasing", False, True, "C0"),
 ])
-def test_basic_properties(spec, text, bounded, monotonic, zero_centred, smoothness):
+def test_basic_properties(spec, text, bounded, monotonic, centred, f0_zero, smoothness):
+    """zero-centred is the ML sense (mean output 0 for x ~ N(0, 1): relu and gelu are the
+    textbook examples of not zero-centred); f(0) = 0 is its own property."""
     p = props(spec)
     assert p["range"]["text"] == text
-    assert (p["bounded"], p["monotonic"], p["zero_centred"], p["smoothness"]) == (
-        bounded, monotonic, zero_centred, smoothness)
+    assert (p["bounded"], p["monotonic"], p["zero_centred"], p["zero_at_origin"],
+            p["smoothness"]) == (bounded, monotonic, centred, f0_zero, smoothness)
 
 
 def test_elu_smoothness_depends_on_alpha():
@@ -129,3 +133,56 @@ def test_every_spec_has_consistent_properties(spec):
     for a, b in p["zero_gradient"]:
         inside = (xs > (-1e300 if a == "-inf" else a)) & (xs < (1e300 if b == "inf" else b))
         assert np.all(d1[inside] == 0)
+
+
+# ---- regressions of the redesign issue ----------------------------------------------------
+
+
+@pytest.mark.parametrize("spec,params,text", [
+    ("hard_sigmoid", {"alpha": "0.3", "beta": "0.6"}, "[0, 1]"),  # f = 1 for all x >= 4/3
+    ("thresholded_relu", {"alpha": "-0.5"}, "(-0.5, ∞)"),  # x > alpha is strict
+    ("tanh", {}, "(-1, 1)"),  # far out tanh equals -1 in 40 digits too; it is never -1
+    ("elu", {}, "(-1, ∞)"),
+])
+def test_range_ends_are_exact(spec, params, text):
+    p = properties.compute(symbolic.load(spec, params)).to_dict()
+    assert p["range"]["text"] == text
+
+
+@pytest.mark.parametrize("spec,params,want", [
+    ("x*sigmoid(1.702*x)", {}, [-1.40973, 1.40973]),  # was 29: rounding noise near x = 830
+    ("silu", {"alpha": "3"}, [-2.39935 / 3, 2.39935 / 3]),  # was 123
+])
+def test_inflection_points_are_real_roots(spec, params, want):
+    xs = [q["x"] for q in properties.compute(symbolic.load(spec, params)).inflection_points]
+    np.testing.assert_allclose(xs, want, atol=1e-4)
+
+
+def test_zero_centred_is_the_gaussian_mean():
+    import mpmath
+
+    for spec in ("relu", "gelu", "tanh", "selu"):
+        p = properties.compute(symbolic.load(spec))
+        f = symbolic.load(spec).mpmath(0)
+        with mpmath.workdps(30):
+            want = mpmath.quad(lambda z, f=f: f(z) * mpmath.npdf(z),
+                               [-mpmath.inf, 0, mpmath.inf])
+        assert p.gaussian_mean == pytest.approx(float(want), abs=1e-12), spec
+    relu = properties.compute(symbolic.load("relu"))
+    assert relu.gaussian_mean == pytest.approx(1 / math.sqrt(2 * math.pi), rel=1e-12)
+    assert not relu.zero_centred and relu.zero_at_origin
+
+
+def test_max_derivative_and_lipschitz_are_both_reported():
+    p = properties.compute(symbolic.load("ultra_fast_sigmoid"))
+    assert p.max_abs_derivative == pytest.approx(0.375)
+    assert p.lipschitz == math.inf and p.smoothness == "discontinuous"
+    q = properties.compute(symbolic.load("hardswish"))
+    assert q.max_abs_derivative == q.lipschitz == pytest.approx(1.5)
+
+
+def test_zero_gradient_ends_follow_the_convention():
+    closed = properties.compute(symbolic.load("hard_sigmoid")).zero_gradient_closed
+    assert closed == [(False, True), (True, False)]  # f'(±2.5) = 0
+    clip = properties.compute(symbolic.load("hard_sigmoid:keras2")).zero_gradient_closed
+    assert clip == [(False, False), (False, False)]  # f'(±2.5) = alpha

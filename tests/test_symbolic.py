@@ -165,3 +165,44 @@ def test_numeric_forms_avoid_cancellation(spec, x, order):
     with mpmath.workdps(400):
         want = mpmath.diff(f.mpmath(0), mpmath.mpf(x), order)
     assert float(f.numpy(order)(x)) == pytest.approx(float(want), rel=1e-13)
+
+
+def test_one_rule_for_shared_parameters():
+    """Each -p goes to every name that takes it; a parameter nobody takes is an error, the
+    same message from every command (it used to pass silently for expressions in show)."""
+    f, g, h = symbolic.load_all(["elu", "x*sigmoid(b*x)", "selu"], {"alpha": "2", "b": "3"})
+    assert f.params["alpha"] == "2" and h.params["alpha"] == "2"
+    assert g.params == {"b": "3"}
+    with pytest.raises(ActvizError, match="parameter 'b' is not used by x\\*tanh\\(x\\)"):
+        symbolic.load_all(["x*tanh(x)"], {"b": "2"})
+    with pytest.raises(ActvizError, match="parameter 'b' is not used by x\\*tanh\\(x\\)"):
+        symbolic.load("x*tanh(x)", {"b": "2"})
+    with pytest.raises(ActvizError, match="their parameters: alpha"):
+        symbolic.load_all(["elu", "relu"], {"gamma": "1"})
+
+
+@pytest.mark.parametrize("spec", ["gelu:tanh", "hard_sigmoid:pytorch", "selu:pytorch",
+                                  "hard_sigmoid:keras2"])
+def test_variants_carry_their_own_summary(spec):
+    f = symbolic.load(spec)
+    entry = catalog.get(spec.split(":")[0])
+    assert f.summary == entry.variant(spec.split(":")[1]).summary != entry.summary
+
+
+@pytest.mark.parametrize("spec", ["hard_sigmoid:keras2", "hard_sigmoid:theano"])
+def test_clip_variants_follow_their_framework_at_the_kinks(spec):
+    """Theano's and TensorFlow's clip pass the gradient at the ends: f'(±2.5) = alpha."""
+    import numpy as np
+
+    from actviz import kernels, kinks
+
+    f = symbolic.load(spec)
+    for k in kinks.find(f, 1):
+        assert k.orders[1].value == pytest.approx(0.2)
+    assert "alpha at both kinks" in f.convention
+    for backend in kernels.backends()[:2]:
+        np.testing.assert_array_equal(
+            kernels.derivative(spec, np.array([-2.5, 2.5, -2.6, 2.6]), 1, backend=backend),
+            [0.2, 0.2, 0.0, 0.0])
+    default = symbolic.load("hard_sigmoid")
+    assert [k.orders[1].value for k in kinks.find(default, 1)] == [0.0, 0.0]

@@ -11,9 +11,7 @@ from click.testing import CliRunner
 
 from actviz import symbolic
 from actviz.cli import main
-from actviz.constrained import OPTIMUM, Gate, formulation, solve
-from actviz.constrained_basin import analyse, basin
-from actviz.constrained_given import run_code, run_text
+from actviz.constraint import OPTIMUM, Gate, analyse, basin, formulation, run_code, run_text, solve
 from actviz.errors import ActvizError
 
 SQRT5 = math.sqrt(5.0)

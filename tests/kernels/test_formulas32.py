@@ -1,6 +1,7 @@
-"""The numba backend's float32 fast path (actviz.kernels.fast32) where it is hardest: next to
-the interior zeros of f' (mish, silu), where the result is subnormal, at the clamps of the
-exponential, at the window edges and at the far tails; against mpmath at 60 digits."""
+"""The numba backend's float32 fast path (actviz.kernels.numba_.formulas32) where it is
+hardest: next to the interior zeros of f' (mish, silu), where the result is subnormal, at the
+clamps of the exponential, at the window edges and at the far tails; against mpmath at 60
+digits."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from actviz import kernels, symbolic
 
 numba = pytest.importorskip("numba")
-fast32 = pytest.importorskip("actviz.kernels.fast32")
+fast32 = pytest.importorskip("actviz.kernels.numba_.formulas32")
 
 F32 = np.float32
 ULPS = 4

@@ -9,7 +9,9 @@ import mpmath
 import numpy as np
 import pytest
 
-from actviz import naive, stability, symbolic
+from actviz import stability, symbolic
+from actviz.errors import ActvizError
+from actviz.stability import naive
 
 from conftest import ALL_SPECS, run_cli
 
@@ -174,7 +176,7 @@ def test_float16_grid_is_every_value_in_range():
 
 
 def test_bfloat16_skipped_with_a_note_without_ml_dtypes(monkeypatch):
-    monkeypatch.setattr(stability, "bfloat16", lambda: None)
+    monkeypatch.setattr(stability.dtypes, "bfloat16", lambda: None)
     r = _scan("softplus", ["bfloat16", "float16"], -20, 20)
     assert [d.dtype for d in r.dtypes] == ["float16"]
     assert r.skipped and r.skipped[0][0] == "bfloat16" and "ml_dtypes" in r.skipped[0][1]
@@ -191,9 +193,9 @@ def test_bfloat16_scanned_with_ml_dtypes():
 
 def test_parse_dtypes_and_range():
     assert stability.parse_dtypes("fp16, float32,float16") == ["float16", "float32"]
-    with pytest.raises(stability.ActvizError):
+    with pytest.raises(ActvizError):
         stability.parse_dtypes("float8")
-    with pytest.raises(stability.ActvizError):
+    with pytest.raises(ActvizError):
         stability.check_range(1, 1)
 
 
@@ -265,3 +267,14 @@ def test_cli_bad_input_one_line_exit_2_no_file(tmp_path, args, message):
     assert "Traceback" not in r.output + r.stderr
     assert r.stdout == ""
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("spec,params", [("hardswish", {}), ("hard_sigmoid:pytorch", {}),
+                                         ("hard_sigmoid", {"alpha": "1/6"})])
+def test_exact_parameters_reach_the_kernels(spec, params):
+    """f' at the kinks x = ±3 was reported as a loss in every dtype: 1/6 went to the kernels
+    as a float and moved the kinks by an ulp."""
+    r = stability.scan(symbolic.load(spec, params), ["float16", "float32", "float64"],
+                       (-10, 10), order=1)
+    for d in r.dtypes:
+        assert d.actviz.ok, (d.dtype, d.actviz.intervals)

@@ -175,7 +175,12 @@ def test_check_right_claim():
 
 BAD = [
     (["show", "hard_sigmod"], "did you mean hard_sigmoid"),
-    (["show", "hard_sigmoid", "-p", "gamma=1"], "unknown parameter 'gamma'"),
+    (["show", "hard_sigmoid", "-p", "gamma=1"], "parameter 'gamma' is not used by hard_sigmoid"),
+    (["show", "x*tanh(x)", "-p", "b=2"], "parameter 'b' is not used by x*tanh(x)"),
+    (["train-xor", "--act", "sigmoid", "-p", "b=2"], "parameter 'b' is not used by sigmoid"),
+    (["plot", "sigmoid", "x*sigmoid(b*x)", "-p", "b=1", "-p", "c=2"],
+     "parameter 'c' is not used by sigmoid, x*sigmoid(b*x)"),
+    (["show", "elu", "-p", "alpha=1", "-p", "alpha=2"], "given twice"),
     (["show", "hard_sigmoid", "-p", "alpha=abc"], "not a finite number"),
     (["show", "hard_sigmoid", "-p", "alpha"], "NAME=VALUE"),
     (["show", "mish", "--order", "-1"], "--order"),
@@ -233,3 +238,22 @@ def test_write_failure_leaves_no_partial_file(tmp_path, monkeypatch):
     r = run_cli(["plot", "relu", "--points", "11", "-o", str(out)])
     assert r.exit_code == 2 and "No space left" in r.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_show_heads_a_variant_with_its_own_summary():
+    r = run_cli(["show", "gelu:tanh", "--order", "1"])
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[0] == (
+        "gelu:tanh  —  the tanh approximation (ONNX approximate='tanh')")
+
+
+def test_show_properties_rows():
+    r = run_cli(["show", "ultra_fast_sigmoid", "--order", "1"])
+    text = r.stdout
+    assert "max |f'| (where differentiable)  0.375" in text
+    assert "Lipschitz constant               ∞  (f jumps)" in text
+    relu = run_cli(["show", "relu"]).stdout
+    assert "zero-centred                     no  (mean 0.398942 for x ~ N(0, 1))" in relu
+    assert "f(0) = 0                         yes" in relu
+    data = json.loads(run_cli(["show", "tanh", "--json"]).stdout)["properties"]
+    assert data["zero_centred"] and data["zero_at_origin"] and data["gaussian_mean"] == 0

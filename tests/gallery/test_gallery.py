@@ -2,11 +2,12 @@ import os
 
 import pytest
 
-from actviz import catalog, gallery, gallery_index
+from actviz import catalog, gallery
+from actviz.gallery import index as gallery_index
 
 from conftest import run_cli
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_items_cover_the_catalog_and_the_analyses():

@@ -1,6 +1,7 @@
 """The C that the CuPy backend's ElementwiseKernels run, checked without a GPU: every formula
-of every catalog kernel is traced to C (actviz.kernels.csource), compiled with the system C
-compiler as a plain loop around the same body, and compared with the NumPy backend."""
+of every catalog kernel, and of user expressions compiled into the same dialect, is traced to
+C (actviz.kernels.cupy_.csource), compiled with the system C compiler as a plain loop around
+the same body, and compared with the NumPy backend."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import subprocess
 import numpy as np
 import pytest
 
-from actviz.kernels import csource, cupy_, numpy_
+from actviz import kernels
 from actviz.kernels import formulas as F
+from actviz.kernels import numpy_
+from actviz.kernels.cupy_ import csource
+from actviz.kernels.cupy_.runner import kernel_source
 
 CC = shutil.which("cc") or shutil.which("gcc")
 WHICH = ("f", "d1", "d2", "gy")
@@ -23,18 +27,30 @@ X = np.unique(np.concatenate([
 X = np.append(X, np.nan)
 
 
+EXPRESSIONS = ("x*tanh(softplus(x))", "where(x > 1/3, sin(x), atan(x)) + erf(x)",
+               "max(x, 0)**2 + sech(x) - Heaviside(x)", "x/(1 + exp(-x)) + sqrt(abs(x))",
+               "log(1 + exp(x))", "tanh(tanh(x))", "cosh(x/40) + sinh(x/40) + asinh(x)")
+
+
 def _cases():
     for name, k in sorted(F.KERNELS.items()):
         for which in WHICH:
             if getattr(k, which) is not None:
                 yield name, which
+    for expr in EXPRESSIONS:
+        for which in ("f", "d1", "d2"):
+            yield expr, which
+
+
+def _kernel(name):
+    return kernels.plan(name).kernel
 
 
 CASES = list(_cases())
 
 
 def _c_function(cname: str, fn, binary: bool) -> str:
-    body = cupy_.kernel_source(fn, binary, False)[2]
+    body = kernel_source(fn, binary, False)[2]
     return (f"void {cname}(const double* xs, const double* dys, double* ys, long n, "
             "double p0, double p1, double p2, double p3) {\n"
             "  for (long i = 0; i < n; i++) {\n"
@@ -50,31 +66,24 @@ def lib(tmp_path_factory):
     d = tmp_path_factory.mktemp("csource")
     src = ["#include <math.h>", "#define Y double", csource.preamble("static inline")]
     for i, (name, which) in enumerate(CASES):
-        src.append(_c_function(f"k{i}", getattr(F.KERNELS[name], which), which == "d1"))
+        src.append(_c_function(f"k{i}", getattr(_kernel(name), which), which == "d1"))
     (d / "k.c").write_text("\n".join(src))
     subprocess.run([CC, "-O1", "-std=c99", "-shared", "-fPIC", "-o", str(d / "k.so"),
                     str(d / "k.c"), "-lm"], check=True, capture_output=True)
     return ctypes.CDLL(str(d / "k.so"))
 
 
-def _default_p(kernel):
-    from actviz import kernels
-
-    return kernels.plan(kernel.name).p
-
-
 @pytest.mark.parametrize("name,which", CASES)
 def test_traced_c_matches_numpy(lib, name, which):
-    k = F.KERNELS[name]
-    fn = getattr(k, which)
-    p = _default_p(k)
+    pl = kernels.plan(name)
+    p = pl.p
     x = X.copy()
     if which == "gy":  # the gradient from the output: feed it outputs
         x = np.empty_like(X)
-        numpy_.run(k.f, X, x, p)
+        numpy_.run(pl, "f", X, None, x)
     dy = np.where(np.arange(x.size) % 2 == 0, 0.75, -1.5) if which == "d1" else None
     want = np.empty_like(x)
-    numpy_.run(fn, x, want, p, dy)
+    numpy_.run(pl, which, x, dy, want)
     got = np.empty_like(x)
     dbl = ctypes.POINTER(ctypes.c_double)
     cfn = getattr(lib, f"k{CASES.index((name, which))}")
@@ -91,13 +100,13 @@ def test_tracer_refuses_branches_and_unknown_functions():
     with pytest.raises(TypeError, match="sel"):
         csource.trace(branches)
     with pytest.raises(TypeError, match="does not know"):
-        csource.trace(lambda x, p, t: np.arctan(x))
+        csource.trace(lambda x, p, t: np.floor(x))
 
 
 def test_source_is_straight_line_and_one_pass():
-    ins, outs, body, name = cupy_.kernel_source(F.KERNELS["mish"].d1, True, False)
+    ins, outs, body, name = kernel_source(F.KERNELS["mish"].d1, True, False)
     assert ins.startswith("D dy, X x,") and outs == "Y y" and name == "actviz_mish_d1_bwd"
     assert "if" not in body and "for" not in body
     assert body.splitlines()[-1].startswith("y = (Y)((double)dy * (xv != xv ? xv :")
-    half = cupy_.kernel_source(F.KERNELS["mish"].f, False, True)[2]
+    half = kernel_source(F.KERNELS["mish"].f, False, True)[2]
     assert half.splitlines()[-1].startswith("y = (float)(")

@@ -10,9 +10,18 @@ import pytest
 from click.testing import CliRunner
 
 from actviz.cli import main
-from actviz.xor import XorConfig, forward, load_acts, train_xor
-from actviz.xor_report import wilson
-from actviz.xor_train import INPUTS, TARGETS, Trainer, batch_eval, init_weights
+from actviz.xor import (
+    INPUTS,
+    TARGETS,
+    Trainer,
+    XorConfig,
+    batch_eval,
+    forward,
+    init_weights,
+    load_acts,
+    train_xor,
+    wilson,
+)
 
 # BCE needs outputs in (0, 1): the sigmoid-like activations; MSE takes any
 GRAD_CASES = [(a, "bce") for a in ("sigmoid", "hard_sigmoid", "ultra_fast_sigmoid",
@@ -88,7 +97,7 @@ def test_vectorized_trainer_follows_single_seed_loop(backend, spec, loss, init):
     if backend == "numba":
         pytest.importorskip("numba")
     (act,) = load_acts([spec])
-    f, df = act.fn.numpy(0), act.fn.numpy(1)
+    f, df = act.fn.numpy(0), act.fn.numpy(1)  # the symbolic reference, not the kernels
     W1, W2 = init_weights(6, 11, 3, init, 1.0)
     start = (W1.copy(), W2.copy())
     trainer = Trainer(act, loss, "online", 0.1, backend)
@@ -226,7 +235,39 @@ def test_cli_bad_output_path(tmp_path):
 def test_numba_pair_compiles_and_matches_numpy(spec):
     """The compiled (f, f') must not silently fall back to NumPy for catalog entries."""
     pytest.importorskip("numba")
-    from actviz import symbolic
-    from actviz.xor_numba import scalar_pair
+    (act,) = load_acts([spec])
+    assert act.scalar_pair() is not None
 
-    assert scalar_pair(symbolic.load(spec)) is not None
+
+def test_numba_and_numpy_trainers_agree():
+    """One numeric path: both trainers evaluate the activation through actviz.kernels and
+    sum in the same order, so losses and outputs agree to 1e-9 (the representative seed too:
+    ties at the median are broken by the lowest index, not by rounding)."""
+    pytest.importorskip("numba")
+    acts = ["sigmoid", "hard_sigmoid", "x*sigmoid(x)"]
+    cfg = XorConfig(seeds=8, epochs=1500)
+    a = train_xor(acts, cfg, backend="numba")
+    b = train_xor(acts, cfg, backend="numpy")
+    for ra, rb in zip(a.runs, b.runs):
+        assert (ra.backend, rb.backend) == ("numba", "numpy")
+        np.testing.assert_allclose(ra.loss, rb.loss, rtol=1e-9, atol=0)
+        np.testing.assert_allclose(ra.outputs, rb.outputs, rtol=1e-9, atol=1e-15)
+        assert ra.representative == rb.representative
+        assert ra.summary["outputs"] == rb.summary["outputs"]
+
+
+def test_representative_ties_go_to_the_lowest_index():
+    from actviz.xor.run import ActRun
+
+    run = ActRun.__new__(ActRun)
+    run.loss = np.array([[0.0] * 4, [0.3, 0.1, 0.2 + 1e-17, 0.2]])
+    assert run.representative == 2  # median 0.2 (mean of the middle two): both tie
+
+
+def test_cli_backend_option():
+    res = run_cli("--act", "sigmoid", "--seeds", "2", "--epochs", "20", "--backend", "numpy",
+                  "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["activations"][0]["backend"] == "numpy"
+    res = run_cli("--backend", "gpu")
+    assert res.exit_code == 2 and "gpu" in res.output
