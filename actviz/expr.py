@@ -83,6 +83,8 @@ _BINOPS = {
     ast.BitOr: operator.or_,  # (x > 1) | (x < -1), as sympy prints conditions
     ast.BitAnd: operator.and_,
 }
+_CHAINS = {ast.Add: (ast.Add, ast.Sub), ast.Sub: (ast.Add, ast.Sub),
+           ast.Mult: (ast.Mult, ast.Div), ast.Div: (ast.Mult, ast.Div)}
 _CMPOPS = {
     ast.Lt: sympy.Lt,
     ast.LtE: sympy.Le,
@@ -94,17 +96,20 @@ _CMPOPS = {
 
 
 def number(text: str) -> sympy.Expr:
-    """A literal or parameter value as an exact sympy number where that reads well."""
-    s = str(text).strip().lower()
+    """A literal or parameter value as an exact sympy number where that reads well: integers
+    and short decimals (up to 4 significant digits) exactly, longer decimals as Floats with
+    all their digits; ``a/b/c`` left to right. Bounded like every number actviz reads
+    (:func:`actviz.catalog.parse_number`: no huge exponents, magnitude within 1e-300..1e300)."""
+    from actviz.catalog import parse_number
+
+    s = str(text).strip().lower().replace("_", "")
+    exact = parse_number(s)
     if "/" in s:
-        num, den = s.split("/", 1)
-        return sympy.Rational(number(num)) / sympy.Rational(number(den))
+        return sympy.Rational(exact.numerator, exact.denominator)
     digits = re.sub(r"e.*$", "", s).replace(".", "").replace("-", "").replace("+", "")
     significant = len(digits.lstrip("0")) or 1
-    if re.fullmatch(r"[+-]?\d+", s):
-        return sympy.Integer(s)
-    if significant <= 4:
-        return sympy.Rational(s)
+    if re.fullmatch(r"[+-]?\d+", s) or significant <= 4:
+        return sympy.Rational(exact.numerator, exact.denominator)
     return sympy.Float(s, max(15, significant))
 
 
@@ -125,8 +130,10 @@ def free_names(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def parse(text: str, params: dict[str, sympy.Expr] | None = None) -> sympy.Expr:
-    """Parse ``text`` into a sympy expression in :data:`X` (safe; see module doc)."""
+def parse(text: str, params: dict[str, sympy.Expr] | None = None, *,
+          check: bool = True) -> sympy.Expr:
+    """Parse ``text`` into a sympy expression in :data:`X` (safe; see module doc); ``check``
+    refuses what float64 cannot represent (:func:`check_constants`)."""
     if not isinstance(text, str) or not text.strip():
         raise ActvizError("empty expression")
     if len(text) > MAX_TEXT:
@@ -140,7 +147,64 @@ def parse(text: str, params: dict[str, sympy.Expr] | None = None) -> sympy.Expr:
         raise ActvizError(f"a condition is not a function value: {text!r}")
     if result.has(sympy.Piecewise):
         result = sympy.piecewise_fold(result)
+    if check:
+        check_constants(result, text)
     return result
+
+
+def check_constants(expr: sympy.Expr, text: str) -> None:
+    """ActvizError for what float64 cannot represent: infinite, undefined or complex values,
+    constants beyond 1e300 or nonzero below 1e-300 in magnitude (``exp(1000)*x``,
+    ``1e-400*x``), and powers with exponents beyond MAX_EXPONENT (``((x+1)**1000)**1000``)."""
+    if expr.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+        raise ActvizError(f"not finite: {text!r} contains an infinite or undefined value")
+    if expr.has(sympy.I):
+        raise ActvizError(f"not real: {text!r} contains a complex value")
+    for p in expr.atoms(sympy.Pow):
+        if p.exp.is_Number and abs(p.exp) > MAX_EXPONENT:
+            raise ActvizError(f"exponent too large: {sympy.sstr(p.exp)} in {text!r} "
+                              f"(at most {MAX_EXPONENT})")
+    for c in _constants(expr):
+        if c.is_Rational:
+            v = abs(c)
+        else:
+            try:
+                z = c.evalf(20)
+            except (ValueError, TypeError, OverflowError, RecursionError):
+                raise ActvizError(f"cannot evaluate the constant {sympy.sstr(c)} in "
+                                  f"{text!r}") from None
+            if not z.is_real:
+                raise ActvizError(f"not real: {sympy.sstr(c)} in {text!r}")
+            v = abs(z)
+        if v != 0 and not sympy.Rational(1, 10**300) <= v <= 10**300:
+            shown = sympy.sstr(c)
+            shown = shown if len(shown) <= 30 else sympy.sstr(sympy.N(c, 4))
+            raise ActvizError(f"the constant {shown} in {text!r} is out of float64's range "
+                              "(nonzero constants must lie within 1e-300 and 1e300 in "
+                              "magnitude)")
+
+
+def _covers_reals(conds) -> bool:
+    """Do the conditions cover every real x (so no x is left undefined)?"""
+    try:
+        cover = sympy.Or(*conds)
+        return cover is sympy.true or cover.as_set() == sympy.S.Reals
+    except (NotImplementedError, TypeError, ValueError):
+        return False
+
+
+def _constants(e):
+    """The largest subexpressions of ``e`` free of x (numbers, not conditions)."""
+    if not isinstance(e, sympy.Expr):  # conditions, (value, condition) pairs
+        for a in e.args:
+            yield from _constants(a)
+        return
+    if not e.free_symbols:
+        if not (e.is_Number or e.is_NumberSymbol) or e.is_Rational:
+            yield e
+        return
+    for a in e.args:
+        yield from _constants(a)
 
 
 class _Walker:
@@ -166,6 +230,8 @@ class _Walker:
             return number(seg)
         if isinstance(node, ast.Name):
             return self.name(node.id)
+        if isinstance(node, ast.BinOp) and type(node.op) in _CHAINS:
+            return self.chain(node, d)
         if isinstance(node, ast.BinOp):
             op = _BINOPS.get(type(node.op))
             if op is None:
@@ -205,6 +271,40 @@ class _Walker:
             return self.call(node, d)
         self.fail(f"{type(node).__name__} syntax")
 
+    def piece(self, value, cond):
+        """(value, cond) checked: a number and a condition, not the other way round."""
+        if isinstance(value, sympy.logic.boolalg.Boolean) and not isinstance(value, sympy.Expr):
+            raise ActvizError(f"a piece's value is a condition ({sympy.sstr(value)}) in "
+                              f"{self.text!r}")
+        if not isinstance(cond, sympy.logic.boolalg.Boolean) or isinstance(cond, sympy.Expr):
+            raise ActvizError(f"a piece's condition is not a comparison ({sympy.sstr(cond)}) "
+                              f"in {self.text!r}")
+        return value, cond
+
+    def piecewise(self, *pairs):
+        try:
+            return sympy.Piecewise(*pairs)
+        except (TypeError, ValueError):
+            raise ActvizError(f"not a valid piecewise definition: {self.text!r}") from None
+
+    def chain(self, node, d):
+        """a + b - c + ... (or a * b / c ...) as one level of nesting, however long."""
+        kinds = _CHAINS[type(node.op)]
+        rights = []
+        while isinstance(node, ast.BinOp) and type(node.op) in kinds:
+            rights.append((node.op, node.right))
+            node = node.left
+        acc = self.visit(node, d)
+        for op, right in reversed(rights):
+            b = self.visit(right, d)
+            if isinstance(op, ast.Div) and b == 0:
+                raise ActvizError(f"division by zero in {self.text!r}")
+            try:
+                acc = _BINOPS[type(op)](acc, b)
+            except (TypeError, ValueError):
+                raise ActvizError(f"cannot combine these terms in {self.text!r}") from None
+        return acc
+
     def name(self, ident: str):
         if ident == "x":
             return X
@@ -228,15 +328,24 @@ class _Walker:
             if len(node.args) != 3 or node.keywords:
                 raise ActvizError("where() takes three arguments: where(cond, a, b)")
             c, a, b = (self.visit(n, d) for n in node.args)
+            self.piece(a, c)
+            self.piece(b, sympy.true)
             rest = b.args if isinstance(b, sympy.Piecewise) else ((b, True),)
-            return sympy.Piecewise((a, c), *rest)
+            return self.piecewise((a, c), *rest)
         if fname == "Piecewise":
+            if node.keywords:
+                raise ActvizError("Piecewise takes (value, condition) pairs and no keywords")
             pairs = []
             for arg in node.args:
                 if not isinstance(arg, ast.Tuple) or len(arg.elts) != 2:
                     raise ActvizError("Piecewise takes (value, condition) pairs")
-                pairs.append((self.visit(arg.elts[0], d), self.visit(arg.elts[1], d)))
-            return sympy.Piecewise(*pairs)
+                pairs.append(self.piece(self.visit(arg.elts[0], d), self.visit(arg.elts[1], d)))
+            if not pairs:
+                raise ActvizError("Piecewise needs at least one (value, condition) pair")
+            if pairs[-1][1] is not sympy.true and not _covers_reals([c for _, c in pairs]):
+                raise ActvizError(f"Piecewise is undefined where no condition holds in "
+                                  f"{self.text!r}: end with an otherwise pair (value, True)")
+            return self.piecewise(*pairs)
         if fname in FUNCTIONS:
             arity, f = FUNCTIONS[fname]
             if node.keywords or len(node.args) != arity:
@@ -259,6 +368,6 @@ class _Walker:
             if kw.arg not in values:
                 raise ActvizError(f"{entry.name} has no parameter {kw.arg!r}")
             values[kw.arg] = self.visit(kw.value, d)
-        inner = parse(entry.expr, values)
+        inner = parse(entry.expr, values, check=False)  # the whole expression is checked
         inner = inner.subs(X, arg) if arg != X else inner
         return sympy.piecewise_fold(inner)

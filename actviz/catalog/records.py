@@ -3,23 +3,41 @@ variant and parameter values; exact parameter values (:func:`parse_number`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from actviz.errors import ActvizError
 
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE]([+-]?\d+))?")
+MAX_DECIMAL_EXPONENT = 400  # 1e100000000 would be expanded exactly (minutes) before failing
+TINY, HUGE = Fraction(1, 10**300), Fraction(10**300)  # nonzero values must lie in between
+
 
 def parse_number(text: str) -> Fraction:
-    """Exact value of a parameter given as ``0.2``, ``1/6``, ``-1e-3`` (not ``inf``/``nan``)."""
+    """Exact value of a number given as ``0.2``, ``1/6``, ``-1e-3`` or ``1/3/4`` (divisions
+    read left to right, as in the expression language: 1/12). Not ``inf``/``nan``; nonzero
+    values must lie within 1e-300 and 1e300 in magnitude (float64 holds them with room)."""
     s = str(text).strip()
-    try:
-        if "/" in s:
-            num, den = s.split("/", 1)
-            value = Fraction(num.strip()) / Fraction(den.strip())
+    value = None
+    for part in s.split("/"):
+        p = part.strip().replace("_", "")
+        m = _DECIMAL.fullmatch(p)
+        if m is None:
+            raise ActvizError(f"not a finite number: {text!r}")
+        if m.group(3) is not None and abs(int(m.group(3))) > MAX_DECIMAL_EXPONENT:
+            raise ActvizError(f"exponent too large in {text!r} (at most "
+                              f"{MAX_DECIMAL_EXPONENT} in magnitude)")
+        q = Fraction(p)
+        if value is None:
+            value = q
+        elif q == 0:
+            raise ActvizError(f"division by zero in {text!r}")
         else:
-            value = Fraction(s)
-    except (ValueError, ZeroDivisionError):
-        raise ActvizError(f"not a finite number: {text!r}") from None
+            value /= q
+    if value != 0 and not TINY <= abs(value) <= HUGE:
+        raise ActvizError(f"{s} is out of range: a nonzero number must lie within 1e-300 and "
+                          "1e300 in magnitude")
     return value
 
 
