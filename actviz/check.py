@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from actviz import budget
 from actviz import kinks as kinks_mod
 from actviz.errors import ActvizError
+from actviz.text import json_number
 
 DPS = 50
 DEFAULT_POINTS = 200
@@ -22,6 +24,9 @@ KINK_CLEARANCE = 1e-3
 RTOL = 1e-9  # float64 evaluation of a formula of a few dozen operations
 ATOL = 1e-12
 REL_FLOOR = 1e-8  # max_rel_err counts points where |reference| >= this
+MAX_POINTS = 20_000  # 50-digit numeric differentiation costs about 1 ms a point
+AUDIT_S = 60.0  # budget of one audit (function and order)
+FLOAT64_MAX = 1.7976931348623157e308
 
 
 @dataclass
@@ -35,12 +40,16 @@ class AuditResult:
     worst_x: float
     worst_value: float = math.nan  # the audited formula at worst_x
     worst_reference: float = math.nan  # the mpmath reference at worst_x
+    undefined: int = 0  # points skipped: f (or the reference) is not a real number there
+    beyond_float64: int = 0  # points skipped: the true value overflows float64
 
     def to_dict(self) -> dict:
         return {
             "name": self.name, "order": self.order,
-            "max_abs_err": self.max_abs_err, "max_rel_err": self.max_rel_err,
-            "points": self.points, "ok": self.ok, "worst_x": self.worst_x,
+            "max_abs_err": json_number(self.max_abs_err),
+            "max_rel_err": json_number(self.max_rel_err),
+            "points": self.points, "ok": self.ok, "worst_x": json_number(self.worst_x),
+            "skipped_undefined": self.undefined, "skipped_beyond_float64": self.beyond_float64,
         }
 
 
@@ -48,8 +57,8 @@ def audit_points(func, n: int = DEFAULT_POINTS) -> list[float]:
     """n deterministic points (irrational offset), clear of every kink."""
     if n < 1:
         raise ActvizError(f"--points must be at least 1, got {n}")
-    if n > 100_000:
-        raise ActvizError(f"--points must be at most 100000, got {n}")
+    if n > MAX_POINTS:
+        raise ActvizError(f"--points must be at most {MAX_POINTS}, got {n}")
     kink_xs = [float(p) for p in kinks_mod.candidate_points(kinks_mod._piecewise(func.expr))]
     step = 2 * SPAN / max(n - len(FAR), 1)
     base = [-SPAN + (i + 0.5) * step + 0.0137 * math.sqrt(2) * step
@@ -67,12 +76,33 @@ def reference(func, order: int, xs: list[float]) -> list:
         return [mpmath.diff(f, mpmath.mpf(x), order) for x in xs]
 
 
+def _real_or_none(r):
+    """A reference value as a float, or None where it is not a real number."""
+    import mpmath
+
+    if isinstance(r, mpmath.mpc):
+        if r.imag != 0:
+            return None
+        r = r.real
+    r = float(r)
+    return r if not math.isnan(r) else None
+
+
 def compare(name: str, order: int, xs, values, refs) -> AuditResult:
-    worst = (-1.0, 0)
+    """Audited values against references; points where the reference is not real (f not
+    defined there) or beyond float64's range are skipped and counted."""
+    worst = (-1.0, None)
     max_abs = max_rel = 0.0
     ok = True
+    undefined = beyond = 0
     for i, (v, r) in enumerate(zip(values, refs)):
-        r = float(r)
+        r = _real_or_none(r)
+        if r is None:
+            undefined += 1
+            continue
+        if abs(r) > FLOAT64_MAX:
+            beyond += 1
+            continue
         err = abs(v - r) if math.isfinite(v) else math.inf
         # relative error only where the reference is not itself tiny (there the 50-digit
         # numeric derivative carries noise like 1e-64, and the absolute error decides)
@@ -84,15 +114,19 @@ def compare(name: str, order: int, xs, values, refs) -> AuditResult:
         if score > worst[0]:
             worst = (score, i)
     i = worst[1]
-    return AuditResult(name, order, max_abs, max_rel, len(xs), ok, xs[i], float(values[i]),
-                       float(refs[i]))
+    if i is None:
+        return AuditResult(name, order, math.nan, math.nan, 0, False, math.nan,
+                           undefined=undefined, beyond_float64=beyond)
+    return AuditResult(name, order, max_abs, max_rel, len(xs) - undefined - beyond, ok, xs[i],
+                       float(values[i]), _real_or_none(refs[i]), undefined, beyond)
 
 
 def audit(func, order: int, n: int = DEFAULT_POINTS) -> AuditResult:
     """The symbolic order-th derivative of ``func`` against mpmath."""
     xs = audit_points(func, n)
-    values = [float(v) for v in func.numpy(order)(xs)]
-    return compare(func.label, order, xs, values, reference(func, order, xs))
+    with budget.time_limit(AUDIT_S, f"the audit of order {order} of {func.label}"):
+        values = [float(v) for v in func.numpy(order)(xs)]
+        return compare(func.label, order, xs, values, reference(func, order, xs))
 
 
 def audit_claim(func, order: int, claim: str, n: int = DEFAULT_POINTS,
@@ -103,8 +137,9 @@ def audit_claim(func, order: int, claim: str, n: int = DEFAULT_POINTS,
 
     expr = parse(claim, {k: number(v) for k, v in (params or {}).items()})
     xs = audit_points(func, n)
-    values = [float(v) for v in numpy_function(expr)(xs)]
-    return compare(f"claim: {claim}", order, xs, values, reference(func, order, xs))
+    with budget.time_limit(AUDIT_S, f"the audit of the claim {claim!r}"):
+        values = [float(v) for v in numpy_function(expr)(xs)]
+        return compare(f"claim: {claim}", order, xs, values, reference(func, order, xs))
 
 
 def format_table(results: list[AuditResult], ok: bool) -> str:
@@ -114,11 +149,23 @@ def format_table(results: list[AuditResult], ok: bool) -> str:
            f"points  ok"]
     for r in results:
         out.append(f"{r.name.ljust(width)}  {r.order:5d}  {r.max_abs_err:11.2e}  "
-                   f"{r.max_rel_err:11.2e}  {r.points:6d}  {'ok' if r.ok else 'FAIL'}")
+                   f"{r.max_rel_err:11.2e}  {r.points:6d}  {'ok' if r.ok else 'FAIL'}"
+                   + _skipped(r))
     n_bad = sum(not r.ok for r in results)
     out.append(f"\n{len(results)} audits against mpmath.diff at {DPS} digits: "
                + ("all agree." if ok else f"{n_bad} FAILED."))
     return "\n".join(out)
+
+
+def _skipped(r: AuditResult) -> str:
+    parts = []
+    if r.undefined:
+        parts.append(f"{r.undefined} points where f is not defined")
+    if r.beyond_float64:
+        parts.append(f"{r.beyond_float64} beyond float64's range")
+    if not r.points:
+        parts.append("nothing left to compare")
+    return f"  ({', '.join(parts)} skipped)" if parts else ""
 
 
 def format_claim(func, order: int, r: AuditResult, truth: str) -> str:
@@ -128,7 +175,10 @@ def format_claim(func, order: int, r: AuditResult, truth: str) -> str:
     what = order_name(order).replace("f", func.label, 1)
     if r.ok:
         return (f"agrees: the claim matches {what} at all {r.points} points "
-                f"(max abs err {r.max_abs_err:.2e}, max rel err {r.max_rel_err:.2e}).")
+                f"(max abs err {r.max_abs_err:.2e}, max rel err {r.max_rel_err:.2e})."
+                + _skipped(r))
+    if not r.points:
+        return f"cannot tell: no audit point where {what} is a float64 number." + _skipped(r)
     return "\n".join([
         f"WRONG: the claim is not {what}.",
         f"  worst at x = {r.worst_x:.6g}: claim gives {r.worst_value:.10g}, "

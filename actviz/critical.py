@@ -16,13 +16,17 @@ MAX_BRACKETS = 200  # sign changes checked at high precision, at most (the most 
 
 def sign_changes(x, y, kink_xs):
     """(a, b, at_kink) brackets between grid neighbours where y changes sign (zeros of y
-    on the grid are stepped over: the bracket joins the non-zero values around them)."""
+    on the grid are stepped over: the bracket joins the non-zero values around them; points
+    where y is not finite are not: f is undefined in between, as log(x) is left of 0)."""
     import numpy as np
 
     keep = np.isfinite(y) & (y != 0)
+    hole = ~np.isfinite(y) & ~np.isin(x, kink_xs)  # sqrt|x|' is NaN at its kink 0: spanned
+    gap = np.cumsum(hole)[keep]  # brackets must not span a non-finite point
     xs, ys = x[keep], y[keep]
     out = []
-    for i in np.nonzero(np.sign(ys[:-1]) != np.sign(ys[1:]))[0]:
+    flips = (np.sign(ys[:-1]) != np.sign(ys[1:])) & (gap[:-1] == gap[1:])
+    for i in np.nonzero(flips)[0]:
         a, b = float(xs[i]), float(xs[i + 1])
         at = [k for k in kink_xs if a <= k <= b]
         out.append((a, b, at[0] if at else None, abs(ys[i]) + abs(ys[i + 1])))
@@ -39,6 +43,10 @@ def _sign_mp(g_mp, t: float) -> int:
             v = g_mp(mpmath.mpf(t))
         except (ValueError, ZeroDivisionError, TypeError, OverflowError):
             return 0
+        if isinstance(v, mpmath.mpc):
+            if v.imag != 0:
+                return 0  # undefined (complex) there
+            v = v.real
         if not mpmath.isfinite(v) or v == 0:
             return 0
         return 1 if v > 0 else -1
@@ -55,6 +63,8 @@ def verified_roots(g, g_mp, x, y, kink_xs):
         if sa == 0 or sb == 0 or sa == sb:
             continue
         root = at if at is not None else _refine(g, g_mp, a, b, sa)
+        if at is None and abs(root) < 1e-12 and _sign_mp(g_mp, 0.0) == 0:
+            root = 0.0  # an odd function's root, refined to rounding noise around 0
         out.append((float(root), at is not None, sa))
     return out
 
@@ -66,7 +76,10 @@ def _refine(g, g_mp, a: float, b: float, sa: int) -> float:
 
     fa, fb = float(g(a)), float(g(b))
     if fa * sa > 0 and fb * sa < 0:
-        return brentq(lambda t: float(g(t)), a, b, xtol=1e-14, rtol=1e-15, maxiter=200)
+        try:
+            return brentq(lambda t: float(g(t)), a, b, xtol=1e-14, rtol=1e-15, maxiter=200)
+        except ValueError:  # NaN inside the bracket: bisect in mpmath
+            pass
     for _ in range(120):
         mid = 0.5 * (a + b)
         if mid in (a, b):

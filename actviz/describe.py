@@ -6,9 +6,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from actviz import budget, text
 from actviz import kinks as kinks_mod
 from actviz import properties as props_mod
-from actviz import text
 from actviz.symbolic import Function, render
 
 
@@ -43,9 +43,23 @@ class Description:
         }
 
 
+KINKS_S = 15.0  # budget of finding the kinks (sympy.solve on each condition), seconds
+
+
 def describe(func: Function, order: int = 2) -> Description:
-    kinks = kinks_mod.find(func, max(order, 2))
-    return Description(func, order, kinks, props_mod.compute(func, kinks))
+    """Formulas up to ``order``, kinks and properties; a step out of its budget is reported
+    as not computed (a derivative out of budget is an error: there is nothing to show)."""
+    for k in range(1, order + 1):
+        func.derivative(k)
+    try:
+        with budget.time_limit(KINKS_S, "finding the kinks"):
+            kinks = kinks_mod.find(func, max(order, 2))
+        missing = {}
+    except budget.BudgetExceeded as exc:
+        kinks, missing = [], {"kinks": f"not computed: took longer than {exc.seconds:g} s"}
+    props = props_mod.compute(func, kinks)
+    props.not_computed.update(missing)
+    return Description(func, order, kinks, props)
 
 
 def format_text(desc: Description, fmt: str = "unicode") -> str:
@@ -70,7 +84,9 @@ def format_text(desc: Description, fmt: str = "unicode") -> str:
             out.append(f"{label} =")
             out += ["    " + line for line in lines]
     out.append("")
-    if desc.kinks:
+    if "kinks" in desc.properties.not_computed:
+        out.append(f"kinks and discontinuities: {desc.properties.not_computed['kinks']}")
+    elif desc.kinks:
         out.append("kinks and discontinuities (left limit / right limit / value used):")
         for kink in desc.kinks:
             out.append(f"  x = {kink.x_exact} ({kink.kind})")
@@ -93,15 +109,18 @@ def format_text(desc: Description, fmt: str = "unicode") -> str:
 
 def property_rows(p: dict, minus: str = text.MINUS) -> list[tuple[str, str]]:
     """(name, value) rows of the properties (``Properties.to_dict()``), for text and the
-    gallery index."""
+    gallery index; a property whose budget ran out reads "not computed: ..."."""
     num = functools.partial(text.num, minus=minus)
     lip = p["lipschitz"]
-    return [
+    mean = p["gaussian_mean"]
+    centred = (f"{text.yes(p['zero_centred'])}  (mean {num(mean)} for x ~ N(0, 1))"
+               if mean is not None else "no  (no mean for x ~ N(0, 1): f is not defined "
+               "everywhere)")
+    rows = [
         ("range", p["range"]["text"]),
         ("bounded", text.yes(p["bounded"])),
         ("monotonic", p["monotonic"]),
-        ("zero-centred", f"{text.yes(p['zero_centred'])}  (mean {num(p['gaussian_mean'])} "
-                         "for x ~ N(0, 1))"),
+        ("zero-centred", centred),
         ("f(0) = 0", text.yes(p["zero_at_origin"])),
         ("smoothness", p["smoothness"]),
         ("max |f'| (where differentiable)", num(p["max_abs_derivative"])),
@@ -115,3 +134,10 @@ def property_rows(p: dict, minus: str = text.MINUS) -> list[tuple[str, str]]:
                                              p["zero_gradient_closed"])),
         ("saturated (|f'| < 1e-3 max)", text.intervals(p["saturation"], minus)),
     ]
+    if p.get("undefined"):
+        rows.append(("f not defined (or infinite) on", text.intervals(p["undefined"], minus)))
+    missing = p.get("not_computed", {})
+    keys = {"range": "limits", "smoothness": "smoothness", "extrema": "extrema",
+            "inflection points": "inflection_points", "f' = 0 exactly on": "zero_gradient"}
+    return [(k, f"{v}  ({missing[keys[k]]})" if keys.get(k) in missing else v)
+            for k, v in rows]

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import sympy
 
 from actviz.expr import X
+from actviz.pieces import NONSMOOTH as _NONSMOOTH
+from actviz.pieces import candidate_points
 from actviz.text import json_number
 
 _EPS = sympy.Rational(1, 10**40)
-_NONSMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min)
 
 
 @dataclass(frozen=True)
@@ -59,32 +60,6 @@ def kind_name(order: int) -> str:
     return {0: "jump", 1: "kink"}.get(order, "jump in f" + "'" * order)
 
 
-def candidate_points(expr: sympy.Expr) -> list[sympy.Expr]:
-    """Real points where the expression may fail to be smooth (sorted, exact)."""
-    args = []
-    for pw in expr.atoms(sympy.Piecewise):
-        for _, cond in pw.args:
-            args += [rel.lhs - rel.rhs for rel in cond.atoms(sympy.core.relational.Relational)]
-    for f in expr.atoms(*_NONSMOOTH):
-        if isinstance(f, (sympy.Max, sympy.Min)):
-            a = f.args
-            args += [a[i] - a[j] for i in range(len(a)) for j in range(i + 1, len(a))]
-        else:
-            args.append(f.args[0])
-    points = set()
-    for a in args:
-        if not a.has(X):
-            continue
-        try:
-            sols = sympy.solve(sympy.Eq(a, 0), X)
-        except (NotImplementedError, ValueError, TypeError):
-            continue
-        for s in sols:
-            if s.is_real is not False and s.is_finite is not False and not s.free_symbols:
-                points.add(sympy.nsimplify(s) if s.is_Float and abs(s) < 1e6 else s)
-    return sorted(points, key=lambda p: float(p))
-
-
 def _piecewise(expr: sympy.Expr) -> sympy.Expr:
     """Rewrite Abs/sign/Heaviside/Max/Min into Piecewise and fold."""
     if expr.has(*_NONSMOOTH):
@@ -105,14 +80,25 @@ def one_sided(expr: sympy.Expr, point: sympy.Expr, side: str) -> float:
     val = piece.subs(X, point)
     if not val.is_finite:
         val = sympy.limit(piece, X, point, side)
-    return float(val.evalf(30))
+    return real_value(val)
 
 
 def value_at(expr: sympy.Expr, point: sympy.Expr) -> float:
     """The value the declared expression gives at the point (the kernels' convention)."""
     try:
         v = expr.subs(X, point)
-        return float(v.evalf(30)) if v.is_finite is not False else float("nan")
+    except (TypeError, ValueError):
+        return float("nan")
+    return real_value(v) if v.is_finite is not False else float("nan")
+
+
+def real_value(v) -> float:
+    """A sympy value as a float: ±inf for signed infinities, NaN if not real."""
+    if v in (sympy.oo, -sympy.oo):
+        return float(v)
+    try:
+        z = v.evalf(30)
+        return float(z) if z.is_real is not False else float("nan")
     except (TypeError, ValueError):
         return float("nan")
 
@@ -135,6 +121,10 @@ def find(func, max_order: int = 2) -> list[Kink]:
 
 
 def _close(a: float, b: float) -> bool:
+    import math
+
     if a == b:
         return True
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False  # -inf and inf (sqrt|x|' at 0) differ; NaN is never close
     return abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))

@@ -35,7 +35,8 @@ def no_delta(expr: sympy.Expr) -> sympy.Expr:
 def stable_form(expr: sympy.Expr) -> sympy.Expr:
     """The same function, rewritten for float evaluation without cancellation.
 
-    In sums: ``c + c*erf(u) = c*erfc(-u)``, ``c - c*erf(u) = c*erfc(u)``,
+    The logistic function and softplus written with exp become the primitives
+    (:func:`logistic_forms`). In sums: ``c + c*erf(u) = c*erfc(-u)``, ``c - c*erf(u) = c*erfc(u)``,
     ``c ± c*tanh(u) = 2c*sigmoid(±2u)``, ``c - c*sigmoid(u) = c*sigmoid(-u)``; then
     ``exp(u) - 1 -> expm1(u)`` and ``log(1 + u) -> log1p(u)``. (sympy's own ``erfc(-u)``
     evaluates back to ``2 - erfc(u)``, hence the unevaluated ``erfc_neg``.)
@@ -43,11 +44,58 @@ def stable_form(expr: sympy.Expr) -> sympy.Expr:
     from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
 
     expr = no_delta(expr)
+    if expr.has(sympy.exp):
+        expr = logistic_forms(expr)
     if expr.has(sympy.erf, sympy.tanh, sympy.Function):
         expr = expr.replace(lambda e: e.is_Add, _cancel_free_sum)
     if expr.has(sympy.exp, sympy.log):
         expr = optimize(expr, [expm1_opt, log1p_opt])
     return expr
+
+
+_U = sympy.Wild("u")
+
+
+def logistic_forms(expr: sympy.Expr) -> sympy.Expr:
+    """The logistic function and softplus written out with exp, as users type them (and as
+    their derivatives come out), in the primitives' stable forms: ``exp(u)/(1 + exp(u))``
+    and ``1/(1 + exp(-u))`` are ``sigmoid(u)``, ``exp(u)/(1 + exp(u))**2`` is
+    ``sigmoid(u)*sigmoid(-u)``, ``log(1 + exp(u))`` is ``softplus(u)``. Written out they
+    overflow to inf/inf = NaN, or to inf, where the value is finite (x = 1000)."""
+    expr = expr.replace(lambda e: e.is_Mul, _logistic_product)  # exp(u) with its denominator
+    expr = expr.replace(lambda e: e.is_Pow, _logistic_product)  # then lone denominators
+    return expr.replace(sympy.log(1 + sympy.exp(_U)), softplus(_U))
+
+
+def _one_plus_exp(base):
+    """w where ``base`` is 1 + exp(w), else None."""
+    if not base.is_Add:
+        return None
+    c, rest = base.as_coeff_Add()
+    return rest.args[0] if c == 1 and isinstance(rest, sympy.exp) else None
+
+
+def _logistic_product(e):
+    factors = list(sympy.Mul.make_args(e))
+    changed = False
+    for i, f in enumerate(factors):
+        if not (f.is_Pow and f.exp.is_Integer and f.exp < 0):
+            continue
+        w = _one_plus_exp(f.base)
+        if w is None:
+            continue
+        k = -int(f.exp)
+        out = [sigmoid(-w) ** k]  # (1 + exp(w))**-k = sigmoid(-w)**k
+        for j, g in enumerate(factors):  # exp(m w) sigmoid(-w)**k = sigmoid(w)**m ...
+            if j != i and isinstance(g, sympy.exp):
+                m = sympy.simplify(g.args[0] / w)
+                if m.is_Integer and 0 < m <= k:
+                    out = [sigmoid(w) ** int(m) * sigmoid(-w) ** (k - int(m))]
+                    factors[j] = sympy.S.One
+                    break
+        factors[i] = out[0]
+        changed = True
+    return sympy.Mul(*factors) if changed else e
 
 
 def _cancel_free_sum(add):
@@ -228,4 +276,4 @@ def _placed(c, down: bool) -> float:
 
 
 __all__ = ["stable_form", "numpy_function", "mpmath_function", "dialect_function", "no_delta",
-           "ERFC_NEG", "softplus"]
+           "logistic_forms", "ERFC_NEG"]

@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from actviz import budget, domain, text
 from actviz import kinks as kinks_mod
-from actviz import text
-from actviz.expr import X
 from actviz.text import json_number
 
 GRID_HALF_WIDTH = 1000.0
 GRID_POINTS = 40001
 SATURATION = 1e-3
 SMOOTHNESS_ORDERS = 4
+SMOOTHNESS_S = 10.0  # budgets (seconds, scaled by ACTVIZ_BUDGET_SCALE) of the steps
+ZERO_GRADIENT_S = 10.0
+CRITICAL_S = 15.0
 ZERO_MEAN = 1e-6  # zero-centred: |E f(z)| <= this * sqrt(E f(z)**2) (selu's float32 constants
 #                   leave a mean of 1.3e-8)
 
@@ -51,6 +53,8 @@ class Properties:
     zero_gradient_closed: list = field(default_factory=list)  # [lo end, hi end] f' = 0 there
     saturation: list = field(default_factory=list)  # [lo, hi] where |f'| < 1e-3 max|f'|
     limits: dict = field(default_factory=dict)  # f at -inf, +inf
+    undefined: list = field(default_factory=list)  # [lo, hi] where f is not a real number
+    not_computed: dict = field(default_factory=dict)  # property -> why (its budget ran out)
 
     def to_dict(self) -> dict:
         return {
@@ -69,26 +73,9 @@ class Properties:
             "zero_gradient_closed": [list(c) for c in self.zero_gradient_closed],
             "saturation": [[json_number(a), json_number(b)] for a, b in self.saturation],
             "limits": {k: json_number(v) for k, v in self.limits.items()},
+            "undefined": [[json_number(a), json_number(b)] for a, b in self.undefined],
+            "not_computed": dict(self.not_computed),
         }
-
-
-def limit_at(expr: sympy.Expr, direction: int) -> float:
-    """lim f(x) as x -> +inf (direction 1) or -inf (-1); nan if sympy cannot tell."""
-    target = sympy.oo if direction > 0 else -sympy.oo
-    piece = expr
-    if isinstance(expr, sympy.Piecewise):
-        probe = sympy.Integer(10) ** 30 * direction
-        for e, cond in expr.args:
-            if bool(cond.subs(X, probe)):
-                piece = e
-                break
-    try:
-        val = sympy.limit(piece.rewrite(sympy.exp), X, target)
-    except (NotImplementedError, ValueError, TypeError):
-        return float("nan")
-    if val in (sympy.oo, -sympy.oo) or val.is_finite:
-        return float(val)
-    return float("nan")
 
 
 def grid(points_of_interest=()) -> np.ndarray:  # noqa: F821
@@ -143,41 +130,71 @@ def _merge(intervals):
 
 
 def compute(func, kinks: list | None = None) -> Properties:
-    """All properties of a :class:`actviz.symbolic.Function`."""
+    """All properties of a :class:`actviz.symbolic.Function`. A property whose symbolic step
+    runs out of its budget is left empty and named in ``not_computed``; the rest still comes.
+    """
+    import numpy as np
 
     from actviz import critical, gauss
 
+    missing: dict[str, str] = {}
+
+    def step(name, seconds, fn, default):
+        try:
+            with budget.time_limit(seconds, name):
+                return fn()
+        except budget.BudgetExceeded as exc:
+            missing[name] = f"not computed: took longer than {exc.seconds:g} s"
+            return default
+
     if kinks is None:
-        kinks = kinks_mod.find(func, 2)
+        kinks = step("kinks", SMOOTHNESS_S, lambda: kinks_mod.find(func, 2), [])
     kink_xs = [k.x for k in kinks]
     f0, f1, f2 = func.numpy(0), func.numpy(1), func.numpy(2)
     x = grid(kink_xs)
-    y, d1, d2 = f0(x), f1(x), f2(x)
-    lim_lo, lim_hi = limit_at(func.expr, -1), limit_at(func.expr, 1)
-    dlim = [abs(limit_at(func.derivative(1), s)) for s in (-1, 1)]
-    smooth = smoothness(func, kinks)
+    y = f0(x)
+    undefined = domain.undefined(f0, x, y)
+    d1, d2 = (np.where(np.isnan(y), np.nan, g(x)) for g in (f1, f2))  # only where f is
+    lim_lo, lim_hi = domain.limit_at(func.expr, -1, f0), domain.limit_at(func.expr, 1, f0)
+    tails = [(lim_lo, -math.inf), (lim_hi, math.inf)]
+    if any(math.isnan(v) and not any(end in iv for iv in undefined) for v, end in tails):
+        missing["limits"] = "not computed: sympy could not tell within its budget"
+    dlim = [abs(domain.limit_at(func.derivative(1), s, f1)) for s in (-1, 1)]
+    # at the finite ends of the domain (log(x) at 0, atanh(x) at ±1): one-sided limits
+    ends = [(lo, "-") for lo, _ in undefined if math.isfinite(lo)] + [
+        (hi, "+") for _, hi in undefined if math.isfinite(hi)]
+    edge_f = [domain.edge_limit(func.expr, e, side) for e, side in ends]
+    dlim += [abs(domain.edge_limit(func.derivative(1), e, side)) for e, side in ends]
+    smooth = step("smoothness", SMOOTHNESS_S, lambda: smoothness(func, kinks), None)
+    if any(lo == hi for lo, hi in undefined):
+        smooth = "discontinuous"  # a pole
     max_d1 = _max_abs_derivative(f1, x, d1, kink_xs, kinks, dlim)
-
+    roots = step("extrema", CRITICAL_S, lambda: critical.verified_roots(
+        f1, func.mpmath(1), x, d1, kink_xs), [])
     extrema = [{"x": xc, "value": float(f0(xc)), "kind": "min" if sa < 0 else "max",
-                "at_kink": at}
-               for xc, at, sa in critical.verified_roots(f1, func.mpmath(1), x, d1, kink_xs)]
-    inflections = [{"x": xc, "value": float(f0(xc)), "at_kink": at}
-                   for xc, at, _ in critical.verified_roots(f2, func.mpmath(2), x, d2, kink_xs)]
-    zero_grad = zero_gradient_intervals(func.derivative(1))
-    rng = value_range(func, x, y, kinks, extrema, (lim_lo, lim_hi))
-    mean, second = gauss.moments(f0, kink_xs)
-    if abs(mean) <= 1e-13 * max(1.0, math.sqrt(max(second, 0.0))):
+                "at_kink": at} for xc, at, sa in roots]
+    roots2 = step("inflection_points", CRITICAL_S, lambda: critical.verified_roots(
+        f2, func.mpmath(2), x, d2, kink_xs), [])
+    inflections = [{"x": xc, "value": float(f0(xc)), "at_kink": at} for xc, at, _ in roots2]
+    zero_grad = step("zero_gradient", ZERO_GRADIENT_S,
+                     lambda: zero_gradient_intervals(func.derivative(1)), [])
+    rng = value_range(func, x, y, kinks, extrema, (lim_lo, lim_hi, *edge_f))
+    mean, second = gauss.moments(f0, kink_xs) if not undefined else (math.nan, math.nan)
+    if np.isfinite(mean) and abs(mean) <= 1e-13 * max(1.0, math.sqrt(max(second, 0.0))):
         mean = 0.0  # below the quadrature's accuracy: a symmetric odd function's noise
+    lipschitz = max_d1 if smooth != "discontinuous" else math.inf
     return Properties(
         range=rng,
-        bounded=rng["lo"] != "-inf" and rng["hi"] != "inf",
-        monotonic=monotonicity(d1, kinks, zero_grad),
-        zero_centred=bool(abs(mean) <= ZERO_MEAN * math.sqrt(max(second, 0.0))),
+        bounded=rng["lo"] not in ("-inf", None) and rng["hi"] not in ("inf", None),
+        monotonic="no" if any(lo == hi for lo, hi in undefined) else monotonicity(
+            d1, kinks, zero_grad),  # f reaches ±inf at a pole: no monotonic f can
+        zero_centred=bool(np.isfinite(mean)
+                          and abs(mean) <= ZERO_MEAN * math.sqrt(max(second, 0.0))),
         gaussian_mean=mean,
         zero_at_origin=bool(kinks_mod.value_at(func.expr, sympy.S.Zero) == 0.0),
-        smoothness=smooth,
+        smoothness=smooth if smooth is not None else "not computed",
         max_abs_derivative=max_d1,
-        lipschitz=math.inf if smooth == "discontinuous" else max_d1,
+        lipschitz=lipschitz if smooth is not None else math.nan,
         extrema=extrema,
         inflection_points=inflections,
         zero_gradient=zero_grad,
@@ -185,6 +202,8 @@ def compute(func, kinks: list | None = None) -> Properties:
                               for iv in zero_grad],
         saturation=saturation_intervals(f1, x, d1, max_d1, kink_xs, dlim, extrema),
         limits={"-inf": lim_lo, "inf": lim_hi},
+        undefined=undefined,
+        not_computed=missing,
     )
 
 
@@ -203,9 +222,11 @@ def _max_abs_derivative(f1, x, d1, kink_xs, kinks, dlim) -> float:
         r = minimize_scalar(lambda t: -abs(float(f1(t))), bounds=(lo_i, hi_i), method="bounded",
                             options={"xatol": 1e-12})
         best = max(best, -float(r.fun))
+    if np.isinf(d1).any():
+        return math.inf  # f' unbounded (sqrt|x| at 0)
     return max([best] + [v for v in dlim if not math.isnan(v)]
                + [abs(v) for k in kinks for v in (k.orders[1].left, k.orders[1].right)
-                  if math.isfinite(v)])
+                  if not math.isnan(v)])
 
 
 def monotonicity(d1, kinks, zero_grad) -> str:
@@ -238,11 +259,15 @@ def value_range(func, x, y, kinks, extrema, limits) -> dict:
     finite = np.isfinite(y)
     taken = [e["value"] for e in extrema] + [k.orders[0].value for k in kinks]
     approached = [v for k in kinks for v in (k.orders[0].left, k.orders[0].right)]
+    approached += [float(v) for v in np.unique(y[np.isinf(y)])]  # at poles
     approached += [v for v in limits if not math.isnan(v)]
     ends = {}
     for side, pick in (("lo", min), ("hi", max)):
         grid_best = float(pick(y[finite])) if finite.any() else math.nan
         cands = [v for v in [grid_best, *taken, *approached] if not math.isnan(v)]
+        if not cands:
+            ends[side] = (math.nan, False)
+            continue
         bound = pick(cands) + 0.0
         closed = False
         if math.isfinite(bound):
@@ -294,6 +319,8 @@ def _grid_attains(func, x, y, finite, value, near_approached: bool) -> bool:
 
 
 def _range_text(r) -> str:
+    if r["lo"] is None or r["hi"] is None:
+        return "not computed"
     return (("[" if r["lo_closed"] else "(") + text.num(r["lo"]) + ", " + text.num(r["hi"])
             + ("]" if r["hi_closed"] else ")"))
 
@@ -306,9 +333,9 @@ def saturation_intervals(f1, x, d1, lip, kink_xs, dlim, extrema=()):
     """
     import numpy as np
 
-    if any(math.isinf(v) for v in dlim):
-        return []
-    if not lip or math.isinf(lip):
+    if any(math.isinf(v) for v in dlim) or math.isinf(lip):
+        return []  # f' unbounded: no relative threshold
+    if not lip:
         finite = np.abs(d1[np.isfinite(d1)])
         lip = float(finite.max()) if finite.size else 0.0
     if lip == 0:
@@ -352,6 +379,9 @@ def _brent(f, a, b):
     fa, fb = float(f(a)), float(f(b))
     if fa == 0:
         return a
-    if fb == 0 or fa * fb > 0:
+    if not fa * fb < 0:  # no sign change (or NaN at an end)
         return b
-    return brentq(lambda t: float(f(t)), a, b, xtol=1e-14, rtol=1e-15, maxiter=200)
+    try:
+        return brentq(lambda t: float(f(t)), a, b, xtol=1e-14, rtol=1e-15, maxiter=200)
+    except ValueError:  # NaN inside
+        return b

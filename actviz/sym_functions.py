@@ -119,6 +119,30 @@ def _mp_erfc_neg(u):
     return mpmath.erfc(-u)
 
 
-# erfc_neg(u) = erfc(-u) = 1 + erf(u): see actviz.numeric.stable_form
-NUMPY_FUNCS = {"sigmoid": _np_sigmoid, "softplus": _np_softplus, "erfc_neg": _np_erfc_neg}
+def _np_sech(u):
+    import numpy as np
+
+    v = np.exp(-np.abs(np.asarray(u, dtype=float)))
+    return 2.0 * v / (1.0 + v * v)  # no overflow for large |u| (1/cosh would give inf/inf)
+
+
+def _np_csch(u):
+    import numpy as np
+
+    u = np.asarray(u, dtype=float)
+    v = np.exp(-np.abs(u))
+    return np.sign(u) * 2.0 * v / -np.expm1(-2.0 * np.abs(u))
+
+
+def _np_coth(u):
+    import numpy as np
+
+    return 1.0 / np.tanh(np.asarray(u, dtype=float))
+
+
+# erfc_neg(u) = erfc(-u) = 1 + erf(u): see actviz.numeric.stable_form. sech, csch and coth are
+# given so that sympy's printer does not rewrite them (and the tanh inside) into exp()s,
+# which overflow to inf/inf for large arguments
+NUMPY_FUNCS = {"sigmoid": _np_sigmoid, "softplus": _np_softplus, "erfc_neg": _np_erfc_neg,
+               "sech": _np_sech, "csch": _np_csch, "coth": _np_coth}
 MPMATH_FUNCS = {"sigmoid": _mp_sigmoid, "softplus": _mp_softplus, "erfc_neg": _mp_erfc_neg}

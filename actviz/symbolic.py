@@ -18,12 +18,14 @@ from fractions import Fraction
 
 import sympy
 
-from actviz import catalog
+from actviz import budget, catalog, pieces
 from actviz.errors import ActvizError
 from actviz.expr import X, free_names, number, parse
-from actviz.numeric import mpmath_function, no_delta, numpy_function
+from actviz.numeric import logistic_forms, mpmath_function, no_delta, numpy_function
 
 MAX_ORDER = 12
+DERIVATIVE_S = 20.0  # budget of one derivative (sympy.diff and tidy), seconds
+PARSE_S = 10.0  # budget of reading an expression
 _W = sympy.Wild("w")
 
 
@@ -115,11 +117,17 @@ class Function:
 
     @functools.cache  # noqa: B019 - Function objects are few and long-lived
     def derivative(self, order: int = 1) -> sympy.Expr:
-        """The order-th derivative (order 0 is f itself), tidied."""
+        """The order-th derivative (order 0 is f itself), tidied; within a time and size
+        budget (ActvizError for an expression too large to differentiate)."""
         check_order(order)
         if order == 0:
             return self.expr
-        return tidy(sympy.diff(self.derivative(order - 1), X))
+        prev = self.derivative(order - 1)
+        what = f"the derivative of order {order} of {self.label}"
+        with budget.time_limit(DERIVATIVE_S, what):
+            d = tidy(sympy.diff(prev, X))
+        budget.check_size(d, what)
+        return d
 
     def derivatives(self, upto: int) -> list[sympy.Expr]:
         return [self.derivative(k) for k in range(1, upto + 1)]
@@ -181,7 +189,9 @@ def load(spec: str, params: dict[str, str] | None = None) -> Function:
 
     ``params`` are exact text values (``{"alpha": "1/6"}``). For an expression they name
     symbols used in it (``load("x*sigmoid(b*x)", {"b": "1.5"})``); a parameter the
-    expression does not use is an error.
+    expression does not use is an error. The logistic function and softplus written out with
+    exp (``x/(1 + exp(-x))``) are read as the primitives (``x*sigmoid(x)``), so that f and its
+    derivatives stay finite where their values are.
     """
     if not isinstance(spec, str):
         raise ActvizError(f"an activation is a name or an expression, got {spec!r}")
@@ -199,11 +209,17 @@ def load(spec: str, params: dict[str, str] | None = None) -> Function:
     if unused:
         raise ActvizError(f"parameter {unused[0]!r} is not used by {spec}")
     try:
-        expr = parse(spec, {k: number(v) for k, v in params.items()})
-    except ActvizError:
-        if _looks_like_name(spec):  # a mistyped name rather than an expression
+        with budget.time_limit(PARSE_S, f"reading {spec!r}"):
+            expr = parse(spec, {k: number(v) for k, v in params.items()})
+    except budget.BudgetExceeded:
+        raise
+    except ActvizError as exc:
+        if _looks_like_name(spec) and "unknown" in str(exc):  # a mistyped name, not an expr
             raise ActvizError(f"unknown activation {spec!r}{catalog.suggest(spec)}") from None
         raise
+    budget.check_size(expr, repr(spec))
+    with budget.time_limit(PARSE_S, f"simplifying the pieces of {spec!r}"):
+        expr = logistic_forms(pieces.canonical(expr))
     return Function(spec, expr, params)
 
 

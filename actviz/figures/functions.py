@@ -57,10 +57,20 @@ def curve(func, order, xs, kinks):
 def plot(funcs, orders: int = 2, x_range=None, points: int = 2001, title: str | None = None):
     """The figure of ``actviz plot``: :func:`draw` with each function's kinks (checked up
     to order max(orders, 2)) and zero-gradient intervals."""
-    from actviz import kinks, properties
+    from actviz import budget, kinks, properties
 
-    kink_lists = [kinks.find(f, max(orders, 2)) for f in funcs]
-    zero_grads = [properties.zero_gradient_intervals(f.derivative(1)) for f in funcs]
+    def within(what, fn):
+        try:
+            with budget.time_limit(15.0, what):
+                return fn()
+        except budget.BudgetExceeded:
+            return []  # drawn without the markers
+
+    kink_lists = [within("finding the kinks", lambda f=f: kinks.find(f, max(orders, 2)))
+                  for f in funcs]
+    zero_grads = [within("the zero-gradient intervals",
+                         lambda f=f: properties.zero_gradient_intervals(f.derivative(1)))
+                  for f in funcs]
     return draw(funcs, kink_lists, zero_grads, orders=orders, x_range=x_range, points=points,
                 title=title)
 
