@@ -115,12 +115,16 @@ def _floors(threads: int):
 def _numba_floors():
     from numba import njit, prange
 
-    @njit(parallel=True, cache=True)
+    from actviz import numba_env
+
+    cache = numba_env.cache_enabled()
+
+    @njit(parallel=True, cache=cache)
     def copy(x, o):
         for i in prange(x.size):
             o[i] = x[i]
 
-    @njit(parallel=True, cache=True)
+    @njit(parallel=True, cache=cache)
     def mul(dy, x, o):
         for i in prange(x.size):
             o[i] = dy[i] * x[i]
@@ -138,8 +142,13 @@ def run(names=None, *, size: int = 10**7, dtype: str = "float32", backends=("num
 
     if dtype not in DTYPES:
         raise ActvizError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
-    if size < 1:
-        raise ActvizError(f"size must be positive, got {size}")
+    check_size(size, np.dtype(dtype).itemsize)
+    if repeat < 1:
+        raise ActvizError(f"--repeat must be at least 1, got {repeat}")
+    cpus = os.cpu_count() or 1
+    if threads is not None and not 1 <= threads <= cpus:
+        raise ActvizError(f"--threads must be from 1 to {cpus} (this machine's CPUs), "
+                          f"got {threads}")
     names = list(names) if names else catalog.names()
     for n in names:
         catalog.get(n.split(":")[0]) if catalog.is_catalog_name(n) else kernels.plan(n)
@@ -196,6 +205,35 @@ def run(names=None, *, size: int = 10**7, dtype: str = "float32", backends=("num
     order = ordered_impls([r.impl for r in res.rows], backends)
     res.rows.sort(key=lambda r: (names.index(r.name), r.op != "forward", order.index(r.impl)))
     return res
+
+
+ARRAYS = 4  # x, dy, out, and room for a peer's or a backend's temporary
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (Linux's MemAvailable), or None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_size(size: int, itemsize: int) -> None:
+    """--size must be positive and its arrays must fit in the memory available."""
+    if size < 1:
+        raise ActvizError(f"--size must be positive, got {size}")
+    need = size * itemsize * ARRAYS
+    have = available_memory()
+    if have is not None and need > have:
+        raise ActvizError(f"--size {size} needs {need / 2**30:.1f} GiB for its {ARRAYS} "
+                          f"arrays; {have / 2**30:.1f} GiB of memory is available")
 
 
 def interleaved(fns: dict, repeat: int) -> dict:

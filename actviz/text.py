@@ -65,6 +65,9 @@ def intervals(ivs, minus: str = MINUS, closed=None) -> str:
         return "nowhere"
     parts = []
     for i, (lo, hi) in enumerate(ivs):
+        if lo == hi and lo not in ("inf", "-inf", math.inf, -math.inf):
+            parts.append("{" + num(lo, minus) + "}")  # a single point
+            continue
         cl, ch = closed[i] if closed else (True, True)
         left = "(" if lo in ("-inf", -math.inf) or not cl else "["
         right = ")" if hi in ("inf", math.inf) or not ch else "]"

@@ -3,7 +3,7 @@
 Each command lives in its own module (``actviz/cli/cmd_*.py``) and imports numpy, sympy,
 scipy or matplotlib inside its function, so ``actviz --help`` and ``--version`` stay fast.
 User errors (:class:`actviz.ActvizError`, click usage errors) print one line on stderr and
-exit with code 2.
+exit with code 2; Ctrl-C exits with 130.
 """
 
 from __future__ import annotations
@@ -49,13 +49,21 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
     def main(self, args=None, prog_name=None, **extra):
+        import warnings
+
+        # floating-point warnings of valid inputs (overflow far out in a tail, 0/0 where a
+        # function is undefined) are expected and accounted for; they are not for the user
+        warnings.filterwarnings("ignore", category=RuntimeWarning)
         try:
             rv = super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except click.exceptions.Abort as exc:
             click.echo("Aborted.", err=True)
-            sys.exit(1)
+            sys.exit(130 if isinstance(exc.__context__, KeyboardInterrupt) else 1)
+        except KeyboardInterrupt:
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             click.echo(f"Error: {exc.format_message()}{hint}", err=True)

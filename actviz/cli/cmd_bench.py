@@ -43,17 +43,14 @@ def command(names, size, dtype, backends, threads, repeat, no_peers, output, as_
       actviz bench mish gelu --backend cupy --size 100000000 --no-peers
     """
     from actviz import bench, kernels
-    from actviz.errors import ActvizError
 
-    if output:
+    if output is not None:
         check_output_path(output)
-    if threads is not None and threads < 1:
-        raise ActvizError(f"--threads must be at least 1, got {threads}")
     if not backends:
         backends = ("numba",) if "numba" in kernels.backends() else ("numpy",)
     result = bench.run(names, size=size, dtype=dtype, backends=backends, threads=threads,
                        repeat=repeat, peers=not no_peers)
-    if output:
+    if output is not None:
         from actviz.figures import bench as fig_bench
         from actviz.figures import save
 

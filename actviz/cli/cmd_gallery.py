@@ -46,6 +46,10 @@ def command(out, patterns, index, list_only, quiet):
         raise ActvizError(f"cannot create {out!r}: {exc.strerror}") from None
     if not os.access(out, os.W_OK):
         raise ActvizError(f"cannot write into {out!r}: permission denied")
+    if index:
+        from actviz.files import check_writable
+
+        check_writable(os.path.join(out, "README.md"))
 
     show = is_tty() and not quiet
     steps = len(chosen) + (1 if index else 0)

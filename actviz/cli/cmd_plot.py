@@ -43,10 +43,10 @@ def command(names, derivatives, params, x_range, points, output):
     if not 2 <= points <= MAX_POINTS:
         raise ActvizError(f"--points must be from 2 to {MAX_POINTS}, got {points}")
     if x_range is not None:
-        lo, hi = x_range
-        if not (lo < hi) or any(v != v or abs(v) == float("inf") for v in x_range):
-            raise ActvizError(f"--range needs finite LO < HI, got {lo:g} {hi:g}")
-    output = check_output_path(output or default_filename(names))
+        from actviz.validate import x_range as check_x_range
+
+        x_range = check_x_range(*x_range)
+    output = check_output_path(default_filename(names) if output is None else output)
     funcs = load_functions(names, parse_params(params))
 
     from actviz.figures import functions, save

@@ -85,7 +85,7 @@ def command(acts, params, seeds, seed, epochs, lr, loss, hidden, init, init_scal
     gradient norms per layer, where the derivative was zero, and a diagnosis derived from
     those numbers.
     """
-    if output:
+    if output is not None:
         check_output_path(output)
     from actviz.xor import XorConfig, format_text, load_acts, train_xor
 
@@ -97,7 +97,7 @@ def command(acts, params, seeds, seed, epochs, lr, loss, hidden, init, init_scal
         result = train_xor(loaded, config, backend=backend, progress=bar.advance)
     finally:
         bar.close()
-    if output:
+    if output is not None:
         from actviz.figures import save
         from actviz.figures.xor import draw
 
@@ -106,7 +106,7 @@ def command(acts, params, seeds, seed, epochs, lr, loss, hidden, init, init_scal
         echo_json(result.to_dict())
     else:
         click.echo(format_text(result))
-        if output:
+        if output is not None:
             click.echo(f"\nwrote {output}")
 
 

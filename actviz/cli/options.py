@@ -26,8 +26,9 @@ class Assignment(click.ParamType):
         key, val = key.strip(), val.strip()
         if not sep or not key or not val:
             raise ActvizError(f"parameters are given as NAME=VALUE, got {value!r}")
-        if not key.isidentifier():
-            raise ActvizError(f"not a parameter name: {key!r} (in {value!r})")
+        if not key.isidentifier() or key == "x":
+            why = "x is the variable" if key == "x" else "not an identifier"
+            raise ActvizError(f"not a parameter name: {key!r} in {value!r} ({why})")
         parse_number(val)
         return key, val
 
@@ -60,19 +61,17 @@ FIGURE_FORMATS = ("png", "svg", "pdf")
 
 def check_output_path(path: str) -> str:
     """Validate an output file path before any work: known extension, writable folder."""
+    from actviz.files import check_writable
+
+    if not str(path).strip():
+        raise ActvizError("the output path is empty")
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     if ext not in FIGURE_FORMATS:
         raise ActvizError(
             f"unknown file extension {'.' + ext if ext else '(none)'} for {path!r} "
             f"(use {', '.join('.' + f for f in FIGURE_FORMATS)})"
         )
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ActvizError(f"cannot write {path!r}: folder {folder!r} does not exist")
-    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-        raise ActvizError(f"cannot write {path!r}: permission denied")
-    if os.path.isdir(path):
-        raise ActvizError(f"cannot write {path!r}: it is a folder")
+    check_writable(path)
     return path
 
 

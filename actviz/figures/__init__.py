@@ -7,7 +7,6 @@ Each analysis has its own drawing module here (``functions``, ``xor``, ``constra
 from __future__ import annotations
 
 import os
-import tempfile
 
 from actviz.errors import ActvizError
 
@@ -42,29 +41,19 @@ def pyplot():
 
 
 def save(fig, path: str) -> str:
-    """Write ``fig`` to ``path`` atomically (temp file + rename); format from the extension.
+    """Write ``fig`` to ``path`` atomically (:func:`actviz.files.atomic_write`); format from
+    the extension. No timestamps or software-version metadata, so the same input gives the
+    same bytes."""
+    from actviz.files import atomic_write
 
-    No timestamps or software-version metadata, so the same input gives the same bytes.
-    """
     ext = os.path.splitext(path)[1].lower().lstrip(".")
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Producer": None,
                         "Creator": None}}.get(ext)
     if metadata is None:
         raise ActvizError(f"unknown figure format {ext!r} (png, svg, pdf)")
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".actviz-", suffix="." + ext, dir=folder)
-    os.close(fd)
     try:
-        fig.savefig(tmp, format=ext, metadata=metadata, bbox_inches="tight")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a figure is an ordinary file
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ActvizError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+        return atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext, metadata=metadata,
+                                                          bbox_inches="tight"))
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         pyplot().close(fig)
-    return path

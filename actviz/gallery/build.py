@@ -28,11 +28,18 @@ def select(all_items: list[Item], patterns: tuple[str, ...]) -> list[Item]:
 def build(out: str, chosen: list[Item], progress=None) -> list[str]:
     """Draw ``chosen`` into ``out``; returns the paths written."""
     from actviz.figures import save
+    from actviz.files import check_writable
 
+    paths = [os.path.join(out, it.path) for it in chosen]
+    for path in paths:  # before any drawing: a folder in the way, or a read-only file
+        folder = os.path.dirname(path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise ActvizError(f"cannot create {folder!r}: {exc.strerror or exc}") from None
+        check_writable(path)
     written = []
-    for it in chosen:
-        path = os.path.join(out, it.path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+    for it, path in zip(chosen, paths):
         written.append(save(it.draw(), path))
         if progress is not None:
             progress(it)
@@ -47,9 +54,10 @@ def write_index(out: str) -> str:
 
     descriptions = [describe(symbolic.load(name), 2) for name in catalog.names()]
     text = index.render(items(), descriptions)
-    path = os.path.join(out, "README.md")
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-    return path
+    from actviz.files import atomic_write
+
+    def write(tmp):
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+    return atomic_write(os.path.join(out, "README.md"), write)

@@ -143,8 +143,15 @@ def derivative(name, x, order: int = 1, *, out=None, backend: str = "auto", **pa
     return _run(plan(name, **params), _WHICH[order], x, None, out, backend)
 
 
-def backward(name, dy, *, x=None, y=None, out=None, backend: str = "auto", **params):
-    """dy * f'(x), given the input ``x`` or the output ``y = f(x)`` (one of them)."""
+def backward(name, dy, *, x=None, y=None, out=None, backend: str = "auto",
+             check_y: bool = False, **params):
+    """dy * f'(x), given the input ``x`` or the output ``y = f(x)`` (one of them).
+
+    From ``y`` the gradient formula of the output is applied as it is: a ``y`` that no
+    input gives (sigmoid's y = 1.5) gets that formula's value (y (1 - y) = -0.75), not an
+    error. ``check_y=True`` first checks that every y lies within the activation's range
+    (its hull [inf f, sup f], measured once per activation) and raises ActvizError if not.
+    """
     if (x is None) == (y is None):
         raise ActvizError("backward needs exactly one of x= (the input) or y= (the output)")
     if dy is None:
@@ -154,8 +161,41 @@ def backward(name, dy, *, x=None, y=None, out=None, backend: str = "auto", **par
         why = pl.kernel.grad_from_output_error(pl.exact)
         if why is not None:
             raise ActvizError(why)
+        if check_y:
+            _check_outputs(pl, y)
         return _run(pl, "gy", y, dy, out, backend)
     return _run(pl, "d1", x, dy, out, backend)
+
+
+_HULLS: dict[tuple, tuple[float, float]] = {}
+
+
+def output_hull(pl: Plan) -> tuple[float, float]:
+    """(inf f, sup f) of a plan's activation, from f on a wide grid (float64), once."""
+    import numpy as np
+
+    key = (pl.label, pl.kernel.name, pl.p)
+    if key not in _HULLS:
+        far = np.logspace(0, 300, 301)
+        xs = np.concatenate([-far[::-1], np.linspace(-50, 50, 20001), far])
+        ys = _run(pl, "f", xs, None, None, "numpy")
+        _HULLS[key] = (float(np.nanmin(ys)), float(np.nanmax(ys)))
+    return _HULLS[key]
+
+
+def _check_outputs(pl: Plan, y) -> None:
+    import numpy as np
+
+    lo, hi = output_hull(pl)
+    yv = xp(y).asarray(y)
+    yv = np.asarray(yv.get() if is_cupy(yv) else yv, dtype=np.float64)
+    bad = np.flatnonzero((yv < lo) | (yv > hi))
+    if bad.size:
+        i = int(bad[0])
+        raise ActvizError(f"y = {float(yv.flat[i])!r} (at flat index {i}) is outside the "
+                          f"range "
+                          f"[{lo:g}, {hi:g}] of {pl.label}: y must be an output of the "
+                          "activation")
 
 
 def scalar_function(name, order: int = 0, *, backend: str = "auto", **params):

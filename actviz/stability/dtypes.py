@@ -9,10 +9,10 @@ the bisection of failure boundaries over representable values.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from actviz.errors import ActvizError
+from actviz.validate import x_range
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 LINEAR_HALF_WIDTH = 64.0
@@ -58,9 +58,7 @@ def parse_dtypes(text: str) -> list[str]:
 
 
 def check_range(lo: float, hi: float) -> tuple[float, float]:
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ActvizError(f"--range needs finite LO < HI, got {lo:g} {hi:g}")
-    return float(lo), float(hi)
+    return x_range(lo, hi)
 
 
 @dataclass(frozen=True)

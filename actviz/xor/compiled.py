@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange, types
 
-from actviz import kernels
+from actviz import kernels, numba_env
 from actviz.xor.problem import BCE_EPS, TARGETS, X_AUG
 
 _FN = kernels.scalar_pair_type()
@@ -23,7 +23,7 @@ _KERNEL_SIG = types.void(types.float64[:, :, ::1], types.float64[:, ::1],
                          types.float64[:, :, :, ::1], types.float64[:, :, ::1])
 
 
-@njit(_KERNEL_SIG, parallel=True, cache=True)
+@njit(_KERNEL_SIG, parallel=True, cache=numba_env.cache_enabled())
 def _train(W1, W2, Xa, T, epochs, lr, mse, batch, fdf, every, snap1, snap2):
     S, I1, H = W1.shape
     K = Xa.shape[0]

@@ -27,6 +27,10 @@ LOSSES = ("bce", "mse")
 INITS = ("uniform01", "xavier", "he", "normal")
 UPDATES = ("online", "batch")
 BCE_EPS = 1e-7
+MAX_SEEDS = 1_000_000
+MAX_EPOCHS = 100_000_000
+MAX_HIDDEN = 1000
+MAX_WORK = 10**10  # seeds x epochs
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,17 @@ class XorConfig:
 
     def validate(self) -> XorConfig:
         checks = [
-            (self.seeds >= 1, f"--seeds must be at least 1, got {self.seeds}"),
-            (self.epochs >= 1, f"--epochs must be at least 1, got {self.epochs}"),
-            (self.hidden >= 1, f"--hidden must be at least 1, got {self.hidden}"),
-            (self.seed >= 0, f"--seed must be a non-negative integer, got {self.seed}"),
+            (1 <= self.seeds <= MAX_SEEDS, f"--seeds must be from 1 to {MAX_SEEDS}, got "
+                                           f"{self.seeds}"),
+            (1 <= self.epochs <= MAX_EPOCHS, f"--epochs must be from 1 to {MAX_EPOCHS}, got "
+                                             f"{self.epochs}"),
+            (self.seeds * self.epochs <= MAX_WORK,
+             f"--seeds x --epochs must be at most {MAX_WORK:.0e} (about an hour with numba), "
+             f"got {self.seeds * self.epochs:.2g}"),
+            (1 <= self.hidden <= MAX_HIDDEN, f"--hidden must be from 1 to {MAX_HIDDEN}, got "
+                                             f"{self.hidden}"),
+            (0 <= self.seed < 2**63, f"--seed must be a non-negative integer below 2**63, "
+                                     f"got {self.seed}"),
             (math.isfinite(self.lr) and self.lr > 0, f"--lr must be positive, got {self.lr}"),
             (math.isfinite(self.init_scale) and self.init_scale > 0,
              f"--init-scale must be positive, got {self.init_scale}"),

@@ -1,0 +1,61 @@
+"""Where numba caches what actviz compiles, decided once, before numba is imported.
+
+numba caches next to the source (``__pycache__`` in the install folder) or in the user's
+cache folder; where neither can be written (an install folder and a ``$HOME`` an
+unprivileged container user cannot write) every cached function fails with "cannot cache
+function ... no locator available". :func:`cache_enabled` prevents that: it keeps numba's
+choice where it works, points ``NUMBA_CACHE_DIR`` at a private folder under the system's
+temporary folder otherwise, and where even that cannot be written it switches caching off
+(compiling in every process) with a one-line notice on stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+
+
+def _writable_dir(path: str) -> bool:
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return False
+    return os.path.isdir(path) and os.access(path, os.W_OK | os.X_OK)
+
+
+def _user_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "numba")
+
+
+def choose(user_dir: str | None, package_dir: str, user_cache: str,
+           tmp_dir: str) -> tuple[str | None, bool, str]:
+    """(NUMBA_CACHE_DIR to set or None, caching on, notice) for these folders."""
+    if user_dir:  # the user's own choice, where it works
+        if _writable_dir(user_dir):
+            return None, True, ""
+    elif os.access(package_dir, os.W_OK) or _writable_dir(user_cache):
+        return None, True, ""
+    if _writable_dir(tmp_dir):
+        return tmp_dir, True, ""
+    return None, False, ("note: numba's cache cannot be written here; compiling without a "
+                         "cache (each run compiles what it uses)")
+
+
+@functools.lru_cache(maxsize=1)
+def cache_enabled() -> bool:
+    """Decide (once per process) and return whether compiled functions may be cached."""
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    tmp = os.path.join(tempfile.gettempdir(), f"actviz-numba-cache-{uid}")
+    folder, enabled, notice = choose(os.environ.get("NUMBA_CACHE_DIR"),
+                                     os.path.dirname(os.path.abspath(__file__)),
+                                     _user_cache_dir(), tmp)
+    if folder is not None:
+        os.environ["NUMBA_CACHE_DIR"] = folder
+        if "numba" in sys.modules:  # imported before actviz: its config is read already
+            sys.modules["numba"].config.CACHE_DIR = folder
+    if notice:
+        print(notice, file=sys.stderr)
+    return enabled
