@@ -65,7 +65,10 @@ def test_user_params_override_variant_presets():
     ("hard_sigmoid:pytorc", {}, "no variant 'pytorc'"),
     ("hard_sigmoid", {"gamma": "1"}, "no parameter 'gamma'"),
     ("hard_sigmoid", {"alpha": "abc"}, "not a finite number"),
-    ("hard_sigmoid", {"alpha": "1/0"}, "not a finite number"),
+    ("hard_sigmoid", {"alpha": "1/0"}, "division by zero"),
+    ("hard_sigmoid", {"alpha": "1e400"}, "out of range"),
+    ("hard_sigmoid", {"alpha": "1e-400"}, "out of range"),
+    ("hard_sigmoid", {"alpha": "1e100000000"}, "exponent too large"),
     ("elu", {"alpha": "inf"}, "not a finite number"),
 ])
 def test_resolve_errors(spec, params, message):
