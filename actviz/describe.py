@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from actviz import budget, text
 from actviz import kinks as kinks_mod
 from actviz import properties as props_mod
-from actviz.symbolic import Function, render
+from actviz.render import render
+from actviz.symbolic import Function
 
 
 @dataclass
@@ -17,11 +18,11 @@ class Description:
     func: Function
     order: int
     kinks: list
-    properties: props_mod.Properties
+    properties: props_mod.Properties | None  # None while a parameter has no value
 
-    def formulas(self, fmt: str = "unicode") -> list[str]:
-        """f, f', ..., rendered (index = order)."""
-        return [render(self.func.derivative(k), fmt) for k in range(self.order + 1)]
+    def formulas(self, fmt: str = "unicode", width: int | None = None) -> list[str]:
+        """f, f', ..., rendered (index = order), 2-D text wrapped at ``width``."""
+        return [render(self.func.derivative(k), fmt, width) for k in range(self.order + 1)]
 
     @property
     def convention(self) -> str:
@@ -34,23 +35,40 @@ class Description:
             "label": f.label,
             "summary": f.summary,
             "params": {k: float(v) for k, v in f.float_params().items()},
+            "params_exact": dict(f.params),
+            "free_parameters": list(f.free),
             "expr": render(f.expr, "sympy"),
             "derivatives": [render(f.derivative(k), "sympy") for k in range(1, self.order + 1)],
             "latex": [render(f.derivative(k), "latex") for k in range(self.order + 1)],
             "kinks": [k.to_dict() for k in self.kinks],
             "convention": self.convention,
-            "properties": self.properties.to_dict(),
+            "properties": self.properties.to_dict() if self.properties else None,
         }
 
 
 KINKS_S = 15.0  # budget of finding the kinks (sympy.solve on each condition), seconds
 
 
-def describe(func: Function, order: int = 2) -> Description:
+def describe(func: Function, order: int = 2, use_cache: bool = True) -> Description:
     """Formulas up to ``order``, kinks and properties; a step out of its budget is reported
-    as not computed (a derivative out of budget is an error: there is nothing to show)."""
+    as not computed (a derivative out of budget is an error: there is nothing to show).
+    Kinks and properties come from the disk cache (:mod:`actviz.cache`) where they were
+    computed before; ``use_cache=False`` computes them afresh (and stores nothing)."""
+    if use_cache and not func.free:
+        from actviz import cache
+
+        k = cache.key(func, max(order, 2))
+        hit = cache.load(k)
+        if hit is not None:
+            return Description(func, order, *hit)
+        desc = describe(func, order, use_cache=False)
+        if not any("took longer" in why for why in desc.properties.not_computed.values()):
+            cache.store(k, (desc.kinks, desc.properties))  # a budget-limited answer is not kept
+        return desc
     for k in range(1, order + 1):
         func.derivative(k)
+    if func.free:  # derivatives in the parameters, but no numbers without their values
+        return Description(func, order, [], None)
     try:
         with budget.time_limit(KINKS_S, "finding the kinks"):
             kinks = kinks_mod.find(func, max(order, 2))
@@ -62,7 +80,7 @@ def describe(func: Function, order: int = 2) -> Description:
     return Description(func, order, kinks, props)
 
 
-def format_text(desc: Description, fmt: str = "unicode") -> str:
+def format_text(desc: Description, fmt: str = "unicode", width: int | None = None) -> str:
     """The text of ``actviz show``: heading, formulas, kinks with conventions, properties."""
     func = desc.func
     entry = func.entry
@@ -71,11 +89,11 @@ def format_text(desc: Description, fmt: str = "unicode") -> str:
         head += f"  —  {func.summary}"
         if entry.aliases and func.resolved.variant is None:
             head += f"  (aliases: {', '.join(entry.aliases)})"
-    out = [head]
+    out = _wrap(head, width, "    ")
     if func.params:
         out.append("parameters: " + ", ".join(f"{k} = {v}" for k, v in func.params.items()))
     out.append("")
-    for k, body in enumerate(desc.formulas(fmt)):
+    for k, body in enumerate(desc.formulas(fmt, None if width is None else width - 4)):
         label = text.order_name(k)
         lines = body.splitlines() or [""]
         if len(lines) == 1:
@@ -84,7 +102,9 @@ def format_text(desc: Description, fmt: str = "unicode") -> str:
             out.append(f"{label} =")
             out += ["    " + line for line in lines]
     out.append("")
-    if "kinks" in desc.properties.not_computed:
+    if desc.properties is None:
+        pass  # kinks, like properties, need the parameters' values
+    elif "kinks" in desc.properties.not_computed:
         out.append(f"kinks and discontinuities: {desc.properties.not_computed['kinks']}")
     elif desc.kinks:
         out.append("kinks and discontinuities (left limit / right limit / value used):")
@@ -99,12 +119,26 @@ def format_text(desc: Description, fmt: str = "unicode") -> str:
     else:
         out.append("kinks and discontinuities: none")
     if desc.convention:
-        out.append(f"convention: {desc.convention}")
+        out += _wrap(f"convention: {desc.convention}", width, "  ")
+    if desc.properties is None:
+        names = ", ".join(func.free)
+        flags = " ".join(f"-p {n}=VALUE" for n in func.free)
+        out.append(f"kinks and properties: need a value for {names} ({flags})")
+        return "\n".join(out)
     out += ["", "properties:"]
     rows = property_rows(desc.properties.to_dict())
-    width = max(len(r[0]) for r in rows)
-    out += [f"  {key.ljust(width)}  {val}" for key, val in rows]
+    keyw = max(len(r[0]) for r in rows)
+    for key, val in rows:
+        out += _wrap(f"  {key.ljust(keyw)}  {val}", width, " " * (keyw + 4))
     return "\n".join(out)
+
+
+def _wrap(line: str, width: int | None, indent: str) -> list[str]:
+    import textwrap
+
+    if width is None or len(line) <= width:
+        return [line]
+    return textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def property_rows(p: dict, minus: str = text.MINUS) -> list[tuple[str, str]]:

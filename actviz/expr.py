@@ -131,9 +131,12 @@ def free_names(text: str) -> tuple[str, ...]:
 
 
 def parse(text: str, params: dict[str, sympy.Expr] | None = None, *,
-          check: bool = True) -> sympy.Expr:
+          check: bool = True, free: bool = False, fold: bool = True) -> sympy.Expr:
     """Parse ``text`` into a sympy expression in :data:`X` (safe; see module doc); ``check``
-    refuses what float64 cannot represent (:func:`check_constants`)."""
+    refuses what float64 cannot represent (:func:`check_constants`); ``free`` keeps a name
+    without a value as a real symbol (``b`` in ``x*sigmoid(b*x)``) instead of an error;
+    ``fold=False`` leaves Piecewise parts unfolded (:func:`actviz.pieces.fold` does it
+    faster for many parts)."""
     if not isinstance(text, str) or not text.strip():
         raise ActvizError("empty expression")
     if len(text) > MAX_TEXT:
@@ -142,10 +145,10 @@ def parse(text: str, params: dict[str, sympy.Expr] | None = None, *,
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise ActvizError(f"not a valid expression: {text!r} ({exc.msg})") from None
-    result = _Walker(text.strip(), params or {}).visit(tree.body, 0)
+    result = _Walker(text.strip(), params or {}, free).visit(tree.body, 0)
     if isinstance(result, sympy.logic.boolalg.Boolean) and not isinstance(result, sympy.Expr):
         raise ActvizError(f"a condition is not a function value: {text!r}")
-    if result.has(sympy.Piecewise):
+    if fold and result.has(sympy.Piecewise):
         result = sympy.piecewise_fold(result)
     if check:
         check_constants(result, text)
@@ -208,9 +211,10 @@ def _constants(e):
 
 
 class _Walker:
-    def __init__(self, text: str, params: dict[str, sympy.Expr]):
+    def __init__(self, text: str, params: dict[str, sympy.Expr], free: bool = False):
         self.text = text
         self.params = params
+        self.free = free
 
     def fail(self, what: str):
         raise ActvizError(f"{what} is not allowed in an expression: {self.text!r}")
@@ -314,6 +318,8 @@ class _Walker:
             return CONSTANTS[ident]
         if ident in ("True", "False"):
             return sympy.true if ident == "True" else sympy.false
+        if self.free and ident.isidentifier() and not ident.startswith("_"):
+            return sympy.Symbol(ident, real=True)
         raise ActvizError(f"unknown name {ident!r} in {self.text!r} (the variable is x)")
 
     def call(self, node: ast.Call, d):

@@ -51,26 +51,61 @@ def _piece_at(pw: sympy.Piecewise, x0) -> sympy.Expr | None:
     return None
 
 
+def fold(expr: sympy.Expr) -> sympy.Expr:
+    """One Piecewise for an expression with several Piecewise parts, built over the intervals
+    between their breakpoints (sympy's ``piecewise_fold`` of a sum of 8 ``where`` terms takes
+    seconds and gives 192 pieces, some under impossible conditions such as ``x > 1 & x < 0``);
+    ``piecewise_fold`` where that cannot be done (breakpoints not numbers, free symbols)."""
+    if not expr.has(sympy.Piecewise) or isinstance(expr, sympy.Piecewise) and \
+            len(expr.atoms(sympy.Piecewise)) == 1:
+        return canonical(expr)
+    built = _rebuild(expr)
+    return built if built is not None else canonical(sympy.piecewise_fold(expr))
+
+
+def _value_at(expr: sympy.Expr, x0) -> sympy.Expr | None:
+    """The expression of the piece active at ``x0`` (every Piecewise part replaced by its
+    branch there, innermost first); None where some part is undefined."""
+    for _ in range(MAX_PIECES):
+        parts = [pw for pw in expr.atoms(sympy.Piecewise) if not pw.args[0][0].has(sympy.Piecewise)
+                 and not any(c.has(sympy.Piecewise) for _, c in pw.args)]
+        if not parts:
+            return None if expr.has(sympy.Piecewise) else expr
+        subs = {}
+        for pw in parts:
+            e = _piece_at(pw, x0)
+            if e is None:
+                return None
+            subs[pw] = e
+        expr = expr.xreplace(subs)
+    return None
+
+
 def canonical(expr: sympy.Expr) -> sympy.Expr:
     """``expr`` with a Piecewise of more than MAX_PIECES pieces rebuilt over the intervals
     between its breakpoints (the same function, conditions and values at the breakpoints
     included); anything else as it is."""
     if not isinstance(expr, sympy.Piecewise) or len(expr.args) <= MAX_PIECES:
         return expr
+    built = _rebuild(expr)
+    return expr if built is None else built
+
+
+def _rebuild(expr: sympy.Expr) -> sympy.Expr | None:
     pts = candidate_points(expr)
-    if not pts:
-        return expr
+    if not pts or expr.free_symbols - {X}:
+        return None
     # the line as segments and points: seg0, pts[0], seg1, pts[1], ..., seg_n
     parts = []  # (expression, lo, hi, lo_closed, hi_closed)
     for i in range(len(pts) + 1):
         lo = pts[i - 1] if i > 0 else -sympy.oo
         hi = pts[i] if i < len(pts) else sympy.oo
         probe = (lo + hi) / 2 if i not in (0, len(pts)) else (hi - 1 if i == 0 else lo + 1)
-        parts.append((_piece_at(expr, probe), lo, hi, False, False))
+        parts.append((_value_at(expr, probe), lo, hi, False, False))
         if i < len(pts):
-            parts.append((_piece_at(expr, pts[i]), pts[i], pts[i], True, True))
+            parts.append((_value_at(expr, pts[i]), pts[i], pts[i], True, True))
     if any(e is None for e, *_ in parts):
-        return expr  # somewhere undefined: keep sympy's form
+        return None  # somewhere undefined: keep sympy's form
     merged = [list(parts[0])]
     for e, lo, hi, lc, hc in parts[1:]:
         if e == merged[-1][0]:

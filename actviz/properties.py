@@ -150,11 +150,13 @@ def compute(func, kinks: list | None = None) -> Properties:
     if kinks is None:
         kinks = step("kinks", SMOOTHNESS_S, lambda: kinks_mod.find(func, 2), [])
     kink_xs = [k.x for k in kinks]
-    f0, f1, f2 = func.numpy(0), func.numpy(1), func.numpy(2)
+    f0, f1 = func.numpy(0), func.numpy(1)
+    f2 = step("inflection_points", CRITICAL_S, lambda: func.numpy(2), None)  # f'' may be huge
     x = grid(kink_xs)
     y = f0(x)
     undefined = domain.undefined(f0, x, y)
-    d1, d2 = (np.where(np.isnan(y), np.nan, g(x)) for g in (f1, f2))  # only where f is
+    d1 = np.where(np.isnan(y), np.nan, f1(x))  # only where f is
+    d2 = None if f2 is None else np.where(np.isnan(y), np.nan, f2(x))
     lim_lo, lim_hi = domain.limit_at(func.expr, -1, f0), domain.limit_at(func.expr, 1, f0)
     tails = [(lim_lo, -math.inf), (lim_hi, math.inf)]
     if any(math.isnan(v) and not any(end in iv for iv in undefined) for v, end in tails):
@@ -173,8 +175,9 @@ def compute(func, kinks: list | None = None) -> Properties:
         f1, func.mpmath(1), x, d1, kink_xs), [])
     extrema = [{"x": xc, "value": float(f0(xc)), "kind": "min" if sa < 0 else "max",
                 "at_kink": at} for xc, at, sa in roots]
-    roots2 = step("inflection_points", CRITICAL_S, lambda: critical.verified_roots(
-        f2, func.mpmath(2), x, d2, kink_xs), [])
+    roots2 = [] if f2 is None else step(
+        "inflection_points", CRITICAL_S,
+        lambda: critical.verified_roots(f2, func.mpmath(2), x, d2, kink_xs), [])
     inflections = [{"x": xc, "value": float(f0(xc)), "at_kink": at} for xc, at, _ in roots2]
     zero_grad = step("zero_gradient", ZERO_GRADIENT_S,
                      lambda: zero_gradient_intervals(func.derivative(1)), [])

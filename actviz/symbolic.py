@@ -13,6 +13,7 @@ forms, no overflow warnings); ``f.mpmath(order)`` an mpmath scalar function (bot
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -22,6 +23,7 @@ from actviz import budget, catalog, pieces
 from actviz.errors import ActvizError
 from actviz.expr import X, free_names, number, parse
 from actviz.numeric import logistic_forms, mpmath_function, no_delta, numpy_function
+from actviz.render import render
 
 MAX_ORDER = 12
 DERIVATIVE_S = 20.0  # budget of one derivative (sympy.diff and tidy), seconds
@@ -86,13 +88,28 @@ class Function:
     expr: sympy.Expr
     params: dict[str, str] = field(default_factory=dict)  # exact text values
     resolved: catalog.Resolved | None = None
+    family: tuple[str, ...] = ()  # parameters that vary in a -p family: always in the label
+
+    @property
+    def free(self) -> tuple[str, ...]:
+        """Names kept as symbols (no value given): nothing numeric can be computed."""
+        return tuple(sorted(str(s) for s in self.expr.free_symbols - {X}))
 
     def __hash__(self):
         return id(self)
 
     @property
     def label(self) -> str:
-        return self.resolved.label if self.resolved is not None else self.name
+        """The name with the parameters that differ from the defaults, and those of a family
+        (``silu (alpha=1)`` among ``-p alpha=0.5,1,2``)."""
+        base = self.resolved.label if self.resolved is not None else self.name
+        extra = [f"{k}={self.params[k]}" for k in self.family
+                 if k in self.params and f"{k}=" not in base]
+        if not extra:
+            return base
+        if base.endswith(")") and " (" in base:
+            return base[:-1] + ", " + ", ".join(extra) + ")"
+        return f"{base} ({', '.join(extra)})"
 
     @property
     def entry(self) -> catalog.Activation | None:
@@ -142,8 +159,8 @@ class Function:
         """mpmath scalar function for the order-th derivative (use under mpmath.workdps)."""
         return mpmath_function(self.derivative(order))
 
-    def render(self, order: int = 0, fmt: str = "unicode") -> str:
-        return render(self.derivative(order), fmt)
+    def render(self, order: int = 0, fmt: str = "unicode", width: int | None = None) -> str:
+        return render(self.derivative(order), fmt, width)
 
 
 def check_order(order: int) -> None:
@@ -160,10 +177,13 @@ def parameter_names(spec: str) -> tuple[str, ...]:
     return free_names(spec)
 
 
-def load_all(specs, params: dict[str, str] | None = None) -> list[Function]:
+def load_all(specs, params: dict[str, str] | None = None, *, free: bool = False
+             ) -> list[Function]:
     """The one rule for ``-p`` among several names, for every command: each parameter goes to
     every name that takes it (a catalog entry that declares it, an expression that uses it);
-    a parameter that no name takes is an error."""
+    a parameter that no name takes is an error. A parameter given a list of values (a
+    family: ``{"alpha": ["0.5", "1", "2"]}``) makes one function per value for each name
+    that takes it (one per combination for several families), in order."""
     params = dict(params or {})
     specs = list(specs)
     funcs, used = [], set()
@@ -173,7 +193,13 @@ def load_all(specs, params: dict[str, str] | None = None) -> list[Function]:
         takes = set(parameter_names(spec))
         mine = {k: v for k, v in params.items() if k in takes}
         used |= set(mine)
-        funcs.append(load(spec, mine))
+        keys = list(mine)
+        choices = [v if isinstance(v, (list, tuple)) else [v] for v in mine.values()]
+        family = tuple(k for k, c in zip(keys, choices) if len(c) > 1)
+        for combo in itertools.product(*choices):
+            func = load(spec, dict(zip(keys, combo)), free=free)
+            func.family = family
+            funcs.append(func)
     unused = [k for k in params if k not in used]
     if unused:
         names = ", ".join(s.strip() for s in specs) or "no activation"
@@ -184,14 +210,15 @@ def load_all(specs, params: dict[str, str] | None = None) -> list[Function]:
     return funcs
 
 
-def load(spec: str, params: dict[str, str] | None = None) -> Function:
+def load(spec: str, params: dict[str, str] | None = None, *, free: bool = False) -> Function:
     """A catalog name (``NAME``, alias, ``NAME:VARIANT``) or an expression in x.
 
     ``params`` are exact text values (``{"alpha": "1/6"}``). For an expression they name
     symbols used in it (``load("x*sigmoid(b*x)", {"b": "1.5"})``); a parameter the
     expression does not use is an error. The logistic function and softplus written out with
     exp (``x/(1 + exp(-x))``) are read as the primitives (``x*sigmoid(x)``), so that f and its
-    derivatives stay finite where their values are.
+    derivatives stay finite where their values are. ``free`` keeps names without a value as
+    symbols (:attr:`Function.free`: derivatives in them, but nothing numeric).
     """
     if not isinstance(spec, str):
         raise ActvizError(f"an activation is a name or an expression, got {spec!r}")
@@ -210,7 +237,8 @@ def load(spec: str, params: dict[str, str] | None = None) -> Function:
         raise ActvizError(f"parameter {unused[0]!r} is not used by {spec}")
     try:
         with budget.time_limit(PARSE_S, f"reading {spec!r}"):
-            expr = parse(spec, {k: number(v) for k, v in params.items()})
+            expr = parse(spec, {k: number(v) for k, v in params.items()}, fold=False,
+                         free=free and not _looks_like_name(spec))
     except budget.BudgetExceeded:
         raise
     except ActvizError as exc:
@@ -219,20 +247,9 @@ def load(spec: str, params: dict[str, str] | None = None) -> Function:
         raise
     budget.check_size(expr, repr(spec))
     with budget.time_limit(PARSE_S, f"simplifying the pieces of {spec!r}"):
-        expr = logistic_forms(pieces.canonical(expr))
+        expr = logistic_forms(pieces.fold(expr))
     return Function(spec, expr, params)
 
 
 def _looks_like_name(text: str) -> bool:
     return text.replace("_", "").replace(":", "").replace("-", "").isalnum()
-
-
-def render(expr: sympy.Expr, fmt: str = "unicode") -> str:
-    """``unicode`` (2-D pretty print), ``latex``, or ``sympy`` (parsable text)."""
-    if fmt == "unicode":
-        return sympy.pretty(expr, use_unicode=True, wrap_line=False)
-    if fmt == "latex":
-        return sympy.latex(expr)
-    if fmt in ("sympy", "text"):
-        return sympy.sstr(expr)
-    raise ActvizError(f"unknown format {fmt!r} (unicode, latex, sympy)")

@@ -75,6 +75,62 @@ def intervals(ivs, minus: str = MINUS, closed=None) -> str:
     return " ∪ ".join(parts)
 
 
+def region(ivs, digits: int = 4) -> str:
+    """A set of x intervals said briefly: ``x ≤ a``, ``x ≥ b``, ``|x| ≥ a`` (both tails),
+    ``|x| ≤ a``; otherwise as :func:`intervals` with ``digits`` significant digits."""
+    inf = (math.inf, "inf")
+    ninf = (-math.inf, "-inf")
+    if not ivs:
+        return "nowhere"
+
+    def n(v):
+        return num(v, digits=digits)
+
+    if len(ivs) == 1:
+        lo, hi = ivs[0]
+        if lo in ninf and hi in inf:
+            return "everywhere"
+        if lo in ninf:
+            return f"x ≤ {n(hi)}"
+        if hi in inf:
+            return f"x ≥ {n(lo)}"
+        if lo == -hi and lo != hi:
+            return f"|x| ≤ {n(hi)}"
+    if len(ivs) == 2 and ivs[0][0] in ninf and ivs[1][1] in inf:
+        a, b = ivs[0][1], ivs[1][0]
+        return f"|x| ≥ {n(b)}" if a == -b else f"x ≤ {n(a)} or x ≥ {n(b)}"
+    return " ∪ ".join(span(lo, hi, digits=digits) for lo, hi in ivs)
+
+
+def span(lo, hi, lo_closed: bool = True, hi_closed: bool = True, digits: int = 4) -> str:
+    """An interval of values with ``digits`` significant digits: ``[-0.3088, ∞)``."""
+    left = "(" if lo in (-math.inf, "-inf") or not lo_closed else "["
+    right = ")" if hi in (math.inf, "inf") or not hi_closed else "]"
+    return f"{left}{num(lo, digits=digits)}, {num(hi, digits=digits)}{right}"
+
+
+def exact(q) -> str:
+    """An exact number (a Fraction) as text: its decimal where that terminates (0.5, 1.25,
+    -3), else p/q."""
+    from fractions import Fraction
+
+    q = Fraction(q)
+    if q.denominator == 1:
+        return str(q.numerator)
+    d, twos, fives = q.denominator, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    if d != 1:
+        return f"{q.numerator}/{q.denominator}"
+    digits = max(twos, fives)
+    scaled = abs(q.numerator) * 10**digits // q.denominator
+    whole, frac = divmod(scaled, 10**digits)
+    sign = "-" if q < 0 else ""
+    return f"{sign}{whole}.{str(frac).rjust(digits, '0').rstrip('0')}"
+
+
 def order_name(k: int, math: bool = False) -> str:
     """``f(x)``, ``f'(x)``, ``f''(x)``, ``f'''(x)``, ``f^(4)(x)``; with ``math`` as
     matplotlib mathtext for figures (``$f^{(4)}(x)$``)."""
@@ -97,3 +153,52 @@ def pct(v) -> str:
 def share(part: int, whole: int) -> str:
     """``part/whole (p%)``."""
     return f"{part}/{whole} ({part / whole:.1%})" if whole else "0/0"
+
+
+def table(rows, width: int | None = None, gap: int = 2) -> str:
+    """Rows of cells (the first row the header) as aligned columns; where they would exceed
+    ``width`` columns, the widest columns are narrowed and their cells wrapped at spaces and
+    hyphens onto continuation lines (nothing is cut off)."""
+    import textwrap
+
+    rows = [[str(c) for c in r] for r in rows]
+    n = len(rows[0])
+    widths = [max(len(r[i]) for r in rows) for i in range(n)]
+    # a column narrows no further than its longest word (or 6 columns)
+    floor = [max(6, max(len(w) for r in rows for w in r[i].replace("-", "- ").split() or [""]))
+             for i in range(n)]
+    if width is not None:
+        while sum(widths) + gap * (n - 1) > width:
+            room = [i for i in range(1, n) if widths[i] > floor[i]]  # the name column stays
+            if not room:
+                break
+            i = max(room, key=lambda k: widths[k])
+            widths[i] -= 1
+    out = []
+    for r in rows:
+        parts = [textwrap.wrap(c, w, break_on_hyphens=True, break_long_words=False) or [""]
+                 for c, w in zip(r, widths)]
+        for k in range(max(len(p) for p in parts)):
+            cells = [(p[k] if k < len(p) else "").ljust(w) for p, w in zip(parts, widths)]
+            out.append((" " * gap).join(cells).rstrip())
+    return "\n".join(out)
+
+
+def fit(text: str, width: int | None) -> str:
+    """Prose fitted to ``width`` columns: each longer line wrapped at spaces, its
+    continuation lines indented 4 past the line's own indentation (2, under the text, for a
+    bullet; tables fit themselves)."""
+    import textwrap
+
+    if width is None:
+        return text
+    out = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        lead = " " * (len(line) - len(line.lstrip()))
+        more = "  " if line.lstrip().startswith(("- ", "* ")) else "    "  # bullets align
+        out += textwrap.wrap(line, width, initial_indent="", subsequent_indent=lead + more,
+                             break_long_words=False, break_on_hyphens=False) or [line]
+    return "\n".join(out)

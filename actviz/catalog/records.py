@@ -106,7 +106,8 @@ class Resolved:
     def label(self) -> str:
         """Name with the parameters that differ from the defaults (legends, titles)."""
         base = self.variant_defaults()
-        changed = [f"{k}={v}" for k, v in self.params.items() if base.get(k) != v]
+        changed = [f"{k}={v}" for k, v in self.params.items()
+                   if k not in base or parse_number(base[k]) != parse_number(v)]
         return self.name + (f" ({', '.join(changed)})" if changed else "")
 
     @property
