@@ -40,10 +40,10 @@ def pyplot():
     return plt
 
 
-def save(fig, path: str) -> str:
+def save(fig, path: str, dpi: float | None = None) -> str:
     """Write ``fig`` to ``path`` atomically (:func:`actviz.files.atomic_write`); format from
-    the extension. No timestamps or software-version metadata, so the same input gives the
-    same bytes."""
+    the extension; ``dpi`` for raster output (default 120). No timestamps or
+    software-version metadata, so the same input gives the same bytes."""
     from actviz.files import atomic_write
 
     ext = os.path.splitext(path)[1].lower().lstrip(".")
@@ -53,7 +53,8 @@ def save(fig, path: str) -> str:
     if metadata is None:
         raise ActvizError(f"unknown figure format {ext!r} (png, svg, pdf)")
     try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext, metadata=metadata,
-                                                          bbox_inches="tight"))
+        return atomic_write(path, lambda tmp: fig.savefig(
+            tmp, format=ext, metadata=metadata, bbox_inches="tight",
+            dpi=dpi or STYLE["savefig.dpi"]))
     finally:
         pyplot().close(fig)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from actviz.figures import KINK_COLOR, ZERO_GRAD_ALPHA, pyplot
+from actviz.figures import KINK_COLOR, pyplot
 from actviz.text import order_name
 
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
@@ -56,7 +56,7 @@ def curve(func, order, xs, kinks):
 
 def plot(funcs, orders: int = 2, x_range=None, points: int = 2001, title: str | None = None):
     """The figure of ``actviz plot``: :func:`draw` with each function's kinks (checked up
-    to order max(orders, 2)) and zero-gradient intervals."""
+    to order max(orders, 2)), zero-gradient intervals, extrema and inflection points."""
     from actviz import budget, kinks, properties
 
     def within(what, fn):
@@ -71,14 +71,45 @@ def plot(funcs, orders: int = 2, x_range=None, points: int = 2001, title: str | 
     zero_grads = [within("the zero-gradient intervals",
                          lambda f=f: properties.zero_gradient_intervals(f.derivative(1)))
                   for f in funcs]
-    return draw(funcs, kink_lists, zero_grads, orders=orders, x_range=x_range, points=points,
-                title=title)
+    lo, hi = x_range or default_range(kink_lists)
+    points_of = [within("the extrema and inflection points",
+                        lambda f=f, ks=ks: critical_points(f, ks, (lo, hi)))
+                 for f, ks in zip(funcs, kink_lists)]
+    return draw(funcs, kink_lists, zero_grads, orders=orders, x_range=(lo, hi), points=points,
+                title=title, critical=points_of)
+
+
+def critical_points(func, kinks, x_range) -> list[tuple[str, float]]:
+    """("min" | "max" | "inflection", x) of ``func`` on ``x_range`` (verified roots of f'
+    and f'', :mod:`actviz.critical`)."""
+    import numpy as np
+
+    from actviz import critical
+
+    kink_xs = [k.x for k in kinks]
+    x = np.unique(np.concatenate([np.linspace(*x_range, 4001), kink_xs]))
+    out = []
+    for order in (1, 2):
+        g = func.numpy(order)
+        for xc, _, sign in critical.verified_roots(g, func.mpmath(order), x, g(x), kink_xs):
+            kind = ("min" if sign < 0 else "max") if order == 1 else "inflection"
+            out.append((kind, xc))
+    return out
+
+
+HATCHES = ("//", "\\\\", "..", "xx", "++", "--", "||", "oo")
+MARKERS = {"min": "v", "max": "^", "inflection": "D"}
 
 
 def draw(funcs, kink_lists, zero_grads, orders: int = 2, x_range=None, points: int = 2001,
-         title: str | None = None):
-    """A figure with ``orders + 1`` panels; returns the matplotlib Figure."""
+         title: str | None = None, critical=None):
+    """A figure with ``orders + 1`` panels; returns the matplotlib Figure. Each curve's
+    f' = 0 intervals get its own hatch (overlaps stay readable); extrema and inflection
+    points (``critical``) are marked on the f panel; the legend sits outside the panels and
+    names the curves only when there are several."""
     import numpy as np
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     plt = pyplot()
     lo, hi = x_range or default_range(kink_lists)
@@ -86,14 +117,20 @@ def draw(funcs, kink_lists, zero_grads, orders: int = 2, x_range=None, points: i
     n = orders + 1
     fig, axes = plt.subplots(n, 1, figsize=(7, 2.2 + 1.9 * n), sharex=True, squeeze=False)
     axes = axes[:, 0]
+    critical = critical or [[] for _ in funcs]
+    handles = []
     for i, (func, kinks, zg) in enumerate(zip(funcs, kink_lists, zero_grads)):
         color = COLORS[i % len(COLORS)]
+        hatch = HATCHES[i % len(HATCHES)]
         grid = xs[~np.isin(xs, [k.x for k in kinks])]
         for order, ax in enumerate(axes):
             x, y = curve(func, order, grid, kinks)
-            ax.plot(x, y, color=color, lw=1.6, label=func.label if order == 0 else None)
+            ax.plot(x, y, color=color, lw=1.6)
+            if order == 0 and len(funcs) > 1:
+                handles.append(Line2D([], [], color=color, lw=1.6, label=func.label))
             for a, b in zg:
-                ax.axvspan(max(a, lo), min(b, hi), color=color, alpha=ZERO_GRAD_ALPHA, lw=0)
+                ax.axvspan(max(a, lo), min(b, hi), facecolor="none", edgecolor=color,
+                           alpha=0.35, hatch=hatch, lw=0)
             for k in kinks:
                 if not lo < k.x < hi or order >= len(k.orders):
                     continue
@@ -104,56 +141,31 @@ def draw(funcs, kink_lists, zero_grads, orders: int = 2, x_range=None, points: i
                             mfc="white", mec=color, zorder=3)
                     ax.plot([k.x], [j.value], ls="none", marker="o", ms=3.5, color=color,
                             zorder=4)
+        for kind, xc in critical[i]:
+            if lo <= xc <= hi:
+                axes[0].plot([xc], [float(func.numpy(0)(xc))], ls="none",
+                             marker=MARKERS[kind], ms=5, mfc="white", mec=color, zorder=5)
     for order, ax in enumerate(axes):
         ax.set_ylabel(order_label(order))
         ax.axhline(0, color="0.6", lw=0.6)
     axes[-1].set_xlabel("$x$")
     axes[0].set_xlim(lo, hi)
-    handles = axes[0].get_legend_handles_labels()[0]
     if any(zero_grads):
-        from matplotlib.patches import Patch
-
-        handles.append(Patch(color="0.5", alpha=0.25, label="$f'(x) = 0$"))
+        handles.append(Patch(facecolor="none", edgecolor="0.4", hatch="//", label="$f'(x) = 0$"))
     if any(kink_lists):
-        from matplotlib.lines import Line2D
-
         handles.append(Line2D([], [], ls="none", marker="o", mfc="white", mec="0.3",
                               label="one-sided limits"))
         handles.append(Line2D([], [], ls="none", marker="o", color="0.3",
                               label="value used (convention)"))
-    axes[0].legend(handles=handles, loc="best", frameon=False)
+    kinds = {kind for pts in critical for kind, _ in pts}
+    names = {"min": "minimum", "max": "maximum", "inflection": "inflection point"}
+    for kind in ("min", "max", "inflection"):
+        if kind in kinds:
+            handles.append(Line2D([], [], ls="none", marker=MARKERS[kind], mfc="white",
+                                  mec="0.3", label=names[kind]))
+    if handles:
+        axes[0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                       frameon=False)
     axes[0].set_title(title or ", ".join(f.label for f in funcs))
     fig.align_ylabels(axes)
-    return fig
-
-
-def draw_comparison(reference, others, x_range=(-8.0, 8.0), points: int = 1601,
-                    title: str | None = None):
-    """Functions overlaid (top) and their error against ``reference`` (bottom), with the
-    largest absolute error of each marked and labelled."""
-    import numpy as np
-
-    plt = pyplot()
-    xs = np.linspace(*x_range, points)
-    ref = reference.numpy(0)(xs)
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 5.6), sharex=True,
-                                      gridspec_kw={"height_ratios": [3, 2]})
-    top.plot(xs, ref, color="k", lw=1.4, label=reference.label)
-    for i, f in enumerate(others):
-        color = COLORS[(i + 1) % len(COLORS)]
-        y = f.numpy(0)(xs)
-        err = y - ref
-        j = int(np.argmax(np.abs(err)))
-        top.plot(xs, y, color=color, lw=1.3, label=f.label)
-        bottom.plot(xs, err, color=color, lw=1.2,
-                    label=f"max |error| {abs(err[j]):.4g} at x = {xs[j]:.4g}")
-        bottom.plot([xs[j]], [err[j]], "o", color=color, ms=4)
-    top.set_ylabel("$f(x)$")
-    bottom.set_ylabel(f"$f(x) - $ {reference.label}")
-    bottom.axhline(0, color="0.6", lw=0.6)
-    bottom.set_xlabel("$x$")
-    top.legend(frameon=False)
-    bottom.legend(frameon=False, fontsize=7)
-    top.set_title(title or f"{', '.join(f.label for f in others)} vs {reference.label}")
-    fig.align_ylabels([top, bottom])
     return fig

@@ -18,14 +18,15 @@ GRID = np.linspace(-0.5, 1.5, 161)
 
 
 def draw(result):
+    """Top row: loss and gradient norms of every activation; then one row per activation:
+    its representative net's output surface and the histogram of its pre-activations."""
     plt = pyplot()
     runs = result.runs
     n = len(runs)
-    cols = max(2, n)
-    fig = plt.figure(figsize=(max(9.0, 3.2 * cols), 9.6), layout="constrained")
-    gs = fig.add_gridspec(3, 2 * cols)
-    ax_loss = fig.add_subplot(gs[0, :cols])
-    ax_grad = fig.add_subplot(gs[0, cols:])
+    fig = plt.figure(figsize=(11.0, 3.6 * (n + 1)), layout="constrained")
+    gs = fig.add_gridspec(n + 1, 2, width_ratios=[1, 1.4])
+    ax_loss = fig.add_subplot(gs[0, 0])
+    ax_grad = fig.add_subplot(gs[0, 1])
     colors = [f"C{i % 10}" for i in range(n)]
     for run, color in zip(runs, colors):
         _loss_curve(ax_loss, run, color)
@@ -34,21 +35,20 @@ def draw(result):
             ax_grad.plot(run.epochs, np.where(g > 0, g, np.nan), style, color=color, lw=1.2,
                          label=f"{run.label}, {layer}")
     c = result.config
-    ax_loss.set(xlabel="epoch", ylabel=f"{c.loss} loss (mean over the 4 samples)",
+    ax_loss.set(xlabel="epoch", ylabel=f"{c.loss} loss (mean of 4 samples)",
                 yscale="log", title=f"Loss: median and 10-90% of {c.seeds} seeds")
     if c.loss == "bce":
         ax_loss.axhline(np.log(2), color="0.4", lw=0.8, ls=":")
-        ax_loss.annotate("ln 2", (c.epochs, np.log(2)), fontsize=7, ha="right", va="bottom")
-    ax_loss.legend(loc="best")
-    ax_grad.set(xlabel="epoch", ylabel="gradient norm (median over seeds; 0 not shown)",
-                yscale="log",
-                title="Gradient norm per layer (solid: hidden, dashed: output)")
+        ax_loss.annotate("ln 2", (0, np.log(2)), fontsize=7, ha="left", va="bottom")
+    ax_loss.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=min(n, 3),
+                   frameon=False, fontsize=7)
+    ax_grad.set(xlabel="epoch", ylabel="gradient norm (median)", yscale="log",
+                title="Gradient norm per layer (solid: hidden, dashed: output; 0 not shown)")
     if ax_grad.lines:
-        ax_grad.legend(loc="best", ncol=2 if n > 2 else 1, fontsize=6)
+        ax_grad.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
     for i, (run, color) in enumerate(zip(runs, colors)):
-        span = slice(2 * i, 2 * i + 2) if n >= 2 else slice(0, 2 * cols)
-        _surface(fig.add_subplot(gs[1, span]), run)
-        _histogram(fig.add_subplot(gs[2, span]), run, color)
+        _surface(fig.add_subplot(gs[i + 1, 0]), run)
+        _histogram(fig.add_subplot(gs[i + 1, 1]), run, color)
     fig.suptitle(f"XOR 2-{c.hidden}-1, {c.update} SGD lr {c.lr:g}, {c.epochs} epochs, "
                  f"init {c.init}", fontsize=10)
     return fig
@@ -126,4 +126,4 @@ def _histogram(ax, run, color):
                      if v and v.get("end") is not None)
     ax.set(xlabel="final pre-activation z (all seeds)", ylabel="count (units x samples)",
            title=f"{run.label}\nf'(z) = 0: {frac}" if frac else run.label)
-    ax.legend(loc="best")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)

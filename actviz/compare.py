@@ -1,0 +1,101 @@
+"""One activation against another: the error of f, f', ... and where it is largest.
+
+``compare(func, ref, orders, x_range)`` evaluates both (the symbolic reference numerics) on
+a dense grid that contains the kinks of both, refines the largest absolute error between
+its grid neighbours (Brent's method on |error|, unless a kink lies there: the largest error
+of hard_sigmoid against sigmoid is at its kinks ±2.5), and reports the relative error where
+the reference is not negligible (|ref| >= 1e-3 max |ref| on the range: near a zero of the
+reference every approximation's relative error is unbounded).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from actviz.text import json_number
+
+GRID = 100_001
+REL_FLOOR = 1e-3
+
+
+@dataclass
+class OrderError:
+    order: int
+    max_abs: float
+    x_abs: float
+    max_rel: float
+    x_rel: float
+    symmetric: bool = False  # the same largest error at -x_abs
+
+    def to_dict(self) -> dict:
+        return {"order": self.order, "max_abs_error": json_number(self.max_abs),
+                "argmax": json_number(self.x_abs), "symmetric": self.symmetric,
+                "max_rel_error": json_number(self.max_rel), "argmax_rel": json_number(self.x_rel)}
+
+
+@dataclass
+class Comparison:
+    label: str
+    reference: str
+    x_range: tuple[float, float]
+    errors: list[OrderError] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"name": self.label, "reference": self.reference, "range": list(self.x_range),
+                "errors": [e.to_dict() for e in self.errors]}
+
+    def lines(self) -> list[str]:
+        from actviz.text import order_name, x_value
+
+        out = []
+        for e in self.errors:
+            where = ("±" + x_value(abs(e.x_abs))) if e.symmetric else x_value(e.x_abs)
+            out.append(f"{self.label} vs {self.reference}: {order_name(e.order)}: max |error| "
+                       f"{e.max_abs:.7g} at x = {where}; max relative error {e.max_rel:.4g} "
+                       f"at x = {x_value(e.x_rel)}")
+        return out
+
+
+def _kink_xs(func) -> list[float]:
+    from actviz import pieces
+
+    try:
+        return [float(p) for p in pieces.candidate_points(func.expr)]
+    except (TypeError, ValueError):
+        return []
+
+
+def compare(func, ref, orders: int, x_range: tuple[float, float]) -> Comparison:
+    """Errors of ``func`` against ``ref`` (both :class:`actviz.symbolic.Function`) for
+    orders 0..``orders`` on ``x_range``."""
+    import numpy as np
+
+    lo, hi = x_range
+    kinks = [k for k in _kink_xs(func) + _kink_xs(ref) if lo < k < hi]
+    x = np.unique(np.concatenate([np.linspace(lo, hi, GRID), kinks]))
+    res = Comparison(func.label, ref.label, (float(lo), float(hi)))
+    for k in range(orders + 1):
+        f, r = func.numpy(k), ref.numpy(k)
+        with np.errstate(all="ignore"):
+            err = np.abs(f(x) - r(x))
+            rv = np.abs(r(x))
+        err = np.where(np.isfinite(err), err, 0.0)
+        i = int(np.argmax(err))
+        best_x, best = float(x[i]), float(err[i])
+        a, b = float(x[max(i - 1, 0)]), float(x[min(i + 1, len(x) - 1)])
+        if b > a and not any(a <= kk <= b for kk in kinks):
+            from scipy.optimize import minimize_scalar
+
+            opt = minimize_scalar(lambda t, f=f, r=r: -abs(float(f(t)) - float(r(t))),
+                                  bounds=(a, b),
+                                  method="bounded", options={"xatol": 1e-12})
+            if -opt.fun > best:
+                best_x, best = float(opt.x), float(-opt.fun)
+        floor = REL_FLOOR * float(np.max(rv[np.isfinite(rv)])) if np.isfinite(rv).any() else 0
+        rel = np.where(rv >= floor, err / np.maximum(rv, 1e-300), 0.0)
+        j = int(np.argmax(rel))
+        mirror = abs(float(f(-best_x)) - float(r(-best_x)))
+        sym = best_x != 0 and math.isclose(mirror, best, rel_tol=1e-9, abs_tol=0.0)
+        res.errors.append(OrderError(k, best, best_x, float(rel[j]), float(x[j]), sym))
+    return res
