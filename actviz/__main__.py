@@ -1,3 +1,3 @@
 from actviz.cli import main
 
-main()
+main(prog_name="actviz")

@@ -58,8 +58,9 @@ class BenchResult:
                 "floors_ms": {k: round(v, 4) for k, v in self.floors.items()},
                 "rows": [r.to_dict() for r in self.rows]}
 
-    def table(self) -> str:
-        """Plain-text table: ms and ratio to the floor, per activation, op and impl."""
+    def table(self, width: int | None = None) -> str:
+        """Plain-text table: ms and ratio to the floor, per activation, op and impl (one
+        column per impl; where that is wider than ``width``, one row per impl)."""
         impls = ordered_impls([r.impl for r in self.rows], self.backends)
         head = ["activation", "op"] + [f"{i} ms (x floor)" for i in impls]
         lines = [head]
@@ -72,12 +73,25 @@ class BenchResult:
                 cells.append("-" if r is None else f"{r.ms:8.2f} ({r.ratio:5.2f})")
             lines.append(cells)
         widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+        if width is not None and sum(widths) + 2 * (len(widths) - 1) > width and len(impls) > 1:
+            lines = [["activation", "op", "impl", "ms", "x floor"]]
+            for name, op in keys:
+                for impl in impls:
+                    r = by.get((name, op, impl))
+                    if r is not None:
+                        lines.append([name, op, impl, f"{r.ms:8.2f}", f"{r.ratio:7.2f}"])
+            widths = [max(len(row[i]) for row in lines) for i in range(5)]
         fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-        out = [fmt.format(*row) for row in lines]
+        out = [fmt.format(*row).rstrip() for row in lines]
         out.insert(1, "  ".join("-" * w for w in widths))
         floors = ", ".join(f"{k} {v:.2f} ms" for k, v in self.floors.items())
         out.append(f"floors: {floors}; N = {self.size:,} {self.dtype}, {self.threads} threads")
-        return "\n".join(out)
+        m = self.machine
+        out.append(f"machine: {m.get('cpu_model') or m.get('processor') or 'unknown CPU'}, "
+                   f"{m.get('cpus')} CPUs, SIMD {' '.join(m.get('simd') or []) or 'unknown'}")
+        from actviz.text import fit
+
+        return fit("\n".join(out), width)
 
 
 def ordered_impls(impls, backends) -> list[str]:
@@ -86,10 +100,33 @@ def ordered_impls(impls, backends) -> list[str]:
     return sorted(dict.fromkeys(impls), key=lambda i: order.index(i) if i in order else 99)
 
 
+SIMD = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq")
+
+
+def cpu() -> tuple[str, list[str]]:
+    """The CPU model and its SIMD flags that matter for the kernels (Linux's /proc/cpuinfo;
+    the processor string elsewhere)."""
+    model, flags = "", []
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                key, _, val = line.partition(":")
+                if key.strip() == "model name" and not model:
+                    model = val.strip()
+                elif key.strip() == "flags" and not flags:
+                    have = set(val.split())
+                    flags = [f for f in SIMD if f in have]
+    except OSError:
+        pass
+    return model or platform.processor() or "", flags
+
+
 def machine_info(threads: int) -> dict:
     import numpy
 
+    model, flags = cpu()
     info = {"platform": platform.platform(), "processor": platform.processor() or "",
+            "cpu_model": model, "simd": flags,
             "cpus": os.cpu_count(), "python": platform.python_version(),
             "numpy": numpy.__version__, "threads": threads}
     for mod in ("numba", "torch", "onnxruntime", "cupy"):
@@ -134,8 +171,9 @@ def _numba_floors():
 
 def run(names=None, *, size: int = 10**7, dtype: str = "float32", backends=("numba",),
         threads: int | None = None, repeat: int = 7, peers: bool = True,
-        seed: int = 0) -> BenchResult:
-    """Run the benchmark; ``names`` default to the whole catalog."""
+        seed: int = 0, progress=None) -> BenchResult:
+    """Run the benchmark; ``names`` default to the whole catalog; ``progress(1)`` after each
+    activation."""
     import numpy as np
 
     from actviz import kernels
@@ -193,6 +231,8 @@ def run(names=None, *, size: int = 10**7, dtype: str = "float32", backends=("num
         if ort is not None:
             fns["onnxruntime", "forward"] = lambda ort=ort: ort(o)
         best = interleaved(fns, repeat)
+        if progress is not None:
+            progress(1)
         for key, floor in (("copy", ("floor", "forward")), ("dy*x", ("floor", "backward")),
                            ("gpu copy", ("gpu floor", "forward")),
                            ("gpu dy*x", ("gpu floor", "backward"))):

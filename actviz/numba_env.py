@@ -59,3 +59,24 @@ def cache_enabled() -> bool:
     if notice:
         print(notice, file=sys.stderr)
     return enabled
+
+
+def first_compile(stamp) -> bool:
+    """True the first time kernels of this source (``stamp``, the formulas' hash) are
+    compiled into the cache: a marker file there, written when this is first asked."""
+    if not cache_enabled():
+        return False
+    here = os.path.dirname(os.path.abspath(__file__))
+    folder = os.environ.get("NUMBA_CACHE_DIR") or (
+        os.path.join(here, "kernels", "numba_", "__pycache__") if os.access(here, os.W_OK)
+        else _user_cache_dir())
+    marker = os.path.join(folder, f"actviz-compiled-{stamp}")
+    if os.path.exists(marker):
+        return False
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(marker, "w", encoding="ascii") as fh:
+            fh.write("numba kernels compiled for this source\n")
+    except OSError:
+        pass
+    return True

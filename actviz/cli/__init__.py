@@ -91,7 +91,7 @@ def main():
     \b
     Examples:
       actviz list
-      actviz show mish --order 2
+      actviz show mish --derivatives 2
       actviz plot hard_sigmoid sigmoid --derivatives 1
-      actviz check --order 2
+      actviz check --derivatives 2
     """

@@ -4,36 +4,37 @@ import click
 
 
 @click.command("gallery")
-@click.option("--out", default="gallery", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "-o", "out", default="gallery", show_default=True,
+              type=click.Path(file_okay=False),
               help="Folder to write into (created if missing).")
 @click.option("--only", "patterns", multiple=True, metavar="PATTERN",
-              help="Only pictures whose key or name matches (glob, repeatable), e.g. "
-                   "--only mish --only 'overlays/*'.")
+              help="Only pictures whose key or name matches (glob; repeatable or a comma "
+                   "list), e.g. --only mish,'overlays/*'.")
 @click.option("--index/--no-index", default=True, show_default=True,
               help="Write README.md, the index with formulas and properties.")
 @click.option("--list", "list_only", is_flag=True, help="List the pictures and exit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def command(out, patterns, index, list_only, quiet):
-    """Regenerate the gallery: every picture actviz makes, as SVG, and its index.
-
-    For every activation f, f', f'' with kinks and zero-gradient regions; overlays of
-    variants and approximations with error curves; the train-xor, optimize-constraint,
-    stability and benchmark figures. Output is deterministic (same inputs and versions,
-    same bytes). Ends with a summary of the files written.
+    """Regenerate the gallery: every picture actviz makes, as SVG, and its index: for
+    every activation f, f', f'' with kinks and zero-gradient regions; overlays of variants
+    and approximations with their errors; the train-xor, optimize-constraint, stability and
+    benchmark figures (the last from the run recorded in the package). Output is
+    deterministic (same inputs and versions, same bytes); each picture's caption is the
+    command that draws it. Ends with a summary of the files written.
 
     \b
     Examples:
       actviz gallery
-      actviz gallery --out /tmp/g --only mish --only 'overlays/*' --no-index
+      actviz gallery -o /tmp/g --only mish,'overlays/*' --no-index
       actviz gallery --list
     """
     import os
 
     from actviz import gallery
-    from actviz.cli.options import is_tty, progress_stream
+    from actviz.cli.options import is_tty, progress_stream, split_list
     from actviz.errors import ActvizError
 
-    chosen = gallery.select(gallery.items(), patterns)
+    chosen = gallery.select(gallery.items(), tuple(split_list(patterns)))
     if list_only:
         for it in chosen:
             click.echo(f"{it.path:45s} {it.command}")

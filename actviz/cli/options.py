@@ -10,10 +10,14 @@ import click
 
 from actviz.errors import ActvizError
 
+MAX_FAMILY = 50  # values in one parameter family
+
 
 class Assignment(click.ParamType):
-    """``NAME=VALUE`` with an exact number as VALUE (``alpha=1/6``, ``beta=0.5``): converted
-    to ``(name, text)``; the one parser of ``-p`` for every command."""
+    """``NAME=VALUE`` with an exact number as VALUE (``alpha=1/6``, ``beta=0.5``), or a family
+    ``NAME=V1,V2,...`` / ``NAME=START:STOP:COUNT`` (evenly spaced, ends included): converted
+    to ``(name, text)`` or ``(name, (text, ...))``; the one parser of ``-p`` for every
+    command."""
 
     name = "NAME=VALUE"
 
@@ -29,13 +33,36 @@ class Assignment(click.ParamType):
         if not key.isidentifier() or key == "x":
             why = "x is the variable" if key == "x" else "not an identifier"
             raise ActvizError(f"not a parameter name: {key!r} in {value!r} ({why})")
+        if ":" in val:
+            return key, _spaced(key, val)
+        if "," in val:
+            values = tuple(v.strip() for v in val.split(","))
+            if len(values) > MAX_FAMILY:
+                raise ActvizError(f"-p {key}: at most {MAX_FAMILY} values, got {len(values)}")
+            for v in values:
+                parse_number(v)
+            return key, values
         parse_number(val)
         return key, val
 
 
-def parse_params(pairs) -> dict[str, str]:
+def _spaced(key: str, val: str) -> tuple[str, ...]:
+    """START:STOP:COUNT as exact texts (decimals where they terminate)."""
+    from actviz.catalog import parse_number
+    from actviz.text import exact
+
+    parts = val.split(":")
+    if len(parts) != 3 or not parts[2].strip().isdigit():
+        raise ActvizError(f"-p {key}={val}: a range is START:STOP:COUNT, e.g. 0.5:2:4")
+    lo, hi, n = parse_number(parts[0]), parse_number(parts[1]), int(parts[2])
+    if not 2 <= n <= MAX_FAMILY:
+        raise ActvizError(f"-p {key}={val}: COUNT must be from 2 to {MAX_FAMILY}, got {n}")
+    return tuple(exact(lo + (hi - lo) * i / (n - 1)) for i in range(n))
+
+
+def parse_params(pairs) -> dict[str, str | tuple[str, ...]]:
     """The ``-p`` pairs as a dict (a name given twice is an error)."""
-    out: dict[str, str] = {}
+    out: dict = {}
     for item in pairs:
         key, val = Assignment().convert(item, None, None)
         if key in out and out[key] != val:
@@ -44,10 +71,20 @@ def parse_params(pairs) -> dict[str, str]:
     return out
 
 
+def single_values(params: dict, command: str) -> dict[str, str]:
+    """``params`` for a command that takes one function: families are refused."""
+    for key, val in params.items():
+        if isinstance(val, tuple):
+            raise ActvizError(f"{command} takes one value per parameter; -p {key} has "
+                              f"{len(val)}: draw a family with actviz plot")
+    return params
+
+
 param_option = click.option(
     "-p", "--param", "params", multiple=True, type=Assignment(), metavar="NAME=VALUE",
-    help="Set a parameter (repeatable), e.g. -p alpha=1/6. Exact fractions are kept; each "
-         "goes to every NAME that takes it.",
+    help="Set a parameter (repeatable), e.g. -p alpha=1/6 (exact fractions are kept), or a "
+         "family: -p alpha=0.5,1,2 or -p alpha=0.5:2:4 (START:STOP:COUNT); each goes to "
+         "every NAME that takes it.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
@@ -75,6 +112,25 @@ def check_output_path(path: str) -> str:
     return path
 
 
+quiet_option = click.option("-q", "--quiet", is_flag=True,
+                            help="No progress bar or notes on stderr.")
+
+
+def terminal_width() -> int:
+    """Columns for text output: the terminal's ($COLUMNS first), 100 when not a terminal,
+    never under 60."""
+    import shutil
+
+    return max(shutil.get_terminal_size((100, 24)).columns, 60)
+
+
+def echo_text(text: str) -> None:
+    """A report on stdout, its prose lines wrapped to the terminal width."""
+    from actviz.text import fit
+
+    click.echo(fit(text, terminal_width()))
+
+
 def is_tty() -> bool:
     return sys.stderr.isatty()
 
@@ -95,9 +151,84 @@ def progress_stream(show: bool):
     return click.get_text_stream("stderr") if show else _NullStream()
 
 
-def load_functions(specs, params: dict[str, str]):
+def progress(iterable=None, *, length=None, label="", show=True, item_label=None):
+    """click's progress bar on stderr, shown only when stderr is a terminal (and ``show``);
+    use as ``with progress(items, label="auditing") as bar: for it in bar: ...``."""
+    on = show and is_tty()
+    kwargs = {"item_show_func": item_label} if item_label else {}
+    return click.progressbar(iterable, length=length, label=label, file=progress_stream(on),
+                             show_pos=length is not None, **kwargs)
+
+
+def split_list(values) -> list[str]:
+    """Repeatable options and comma lists alike: ``("a,b", "c")`` -> ``["a", "b", "c"]``,
+    split only at top-level commas (``where(x > 0, x, 0)`` stays whole)."""
+    out = []
+    for value in values:
+        depth, start = 0, 0
+        for i, ch in enumerate(value):
+            depth += ch in "([{"
+            depth -= ch in ")]}"
+            if ch == "," and depth == 0:
+                out.append(value[start:i])
+                start = i + 1
+        out.append(value[start:])
+    return [v.strip() for v in out if v.strip()]
+
+
+def names_from(names, acts=()) -> list[str]:
+    """Positional NAMEs and --act values (both repeatable or comma lists), in order."""
+    return split_list(tuple(names) + tuple(acts))
+
+
+MAX_DERIVATIVES = 6  # the same range for show, check and plot
+
+
+def derivatives_option(default: int, minimum: int = 0, maximum: int = MAX_DERIVATIVES,
+                       what: str = "Highest derivative order"):
+    """``--derivatives/-d`` (``--order`` kept as an alias): one spelling for every command."""
+    return click.option(
+        "--derivatives", "-d", "--order", "derivatives", type=int, default=default,
+        show_default=True, help=f"{what} ({minimum} to {maximum}).")
+
+
+def check_derivatives(value: int, minimum: int = 0, maximum: int = MAX_DERIVATIVES) -> int:
+    if not minimum <= value <= maximum:
+        raise ActvizError(f"--derivatives (--order) must be from {minimum} to {maximum}, "
+                          f"got {value}")
+    return value
+
+
+dpi_option = click.option("--dpi", type=click.FloatRange(10, 1200), default=None,
+                          help="Resolution of a PNG figure (default 120).")
+no_cache_option = click.option(
+    "--no-cache", is_flag=True,
+    help="Compute the symbolic analysis afresh instead of reading it from the cache.")
+
+
+def numba_hint(what: str = "this") -> None:
+    """One line on stderr where a command runs on the NumPy fallback, much slower."""
+    from actviz import kernels
+
+    if "numba" not in kernels.backends() and is_tty():
+        click.echo(f"note: numba is not installed, so {what} runs on the NumPy fallback "
+                   "(several times slower): pip install 'actviz[numba]'", err=True)
+
+
+def compile_notice(seconds: float) -> None:
+    """Say once, on a terminal, that numba compiles kernels for this install."""
+    from actviz import kernels, numba_env
+
+    if "numba" not in kernels.backends() or not is_tty():
+        return
+    if numba_env.first_compile(kernels.source_stamp()):
+        click.echo(f"compiling the numba kernels once for this install (about {seconds:g} s; "
+                   "later runs read them from the cache)", err=True)
+
+
+def load_functions(specs, params, free: bool = False):
     """symbolic.Function for each NAME/expression (the one -p rule:
     :func:`actviz.symbolic.load_all`)."""
     from actviz import symbolic
 
-    return symbolic.load_all(specs, params)
+    return symbolic.load_all(specs, params, free=free)

@@ -81,6 +81,7 @@ class ConstraintResult:
                 "gate": {"name": self.gate_label, "params": self.gate_params, "k": self.k,
                          "linear_band_r2": list(self.band_r2) if self.band_r2 else None},
                 "reach_tolerance": REACH_TOL,
+                "solver_options": OPTIONS[self.method],
                 "grid": {"n": self.grid, "axis": self.axis, "outcomes": list(OUTCOMES)},
                 "formulations": [f.to_dict() for f in self.formulations],
                 "basin_maps": {f.name: f.basin for f in self.formulations},
@@ -90,8 +91,10 @@ class ConstraintResult:
 
 def analyse(start=(5.0, 5.0), *, formulations=DEFAULT_FORMULATIONS, grid: int = 41,
             method: str = "SLSQP", params: dict[str, str] | None = None, k: float = 1.0,
-            gate: str = "hard_sigmoid", given: bool = True) -> ConstraintResult:
-    """Run sections 1–3. Section 1 always uses SLSQP (as given); ``method`` is for 2 and 3."""
+            gate: str = "hard_sigmoid", given: bool = True, progress=None) -> ConstraintResult:
+    """Run sections 1–3. Section 1 always uses SLSQP (as given); ``method`` is for 2 and 3.
+    ``progress(n)`` is called as the basin maps advance (``n`` starts at a time; there are
+    ``len(formulations) * grid**2`` in all)."""
     import numpy as np
 
     from actviz.constraint.given import run_given
@@ -114,7 +117,7 @@ def analyse(start=(5.0, 5.0), *, formulations=DEFAULT_FORMULATIONS, grid: int = 
                  for s in (start, *PATH_STARTS)]
         fr = FormulationResult(name, problem.label, run, paths)
         if grid:
-            fr.basin = basin(problem, axis, method)
+            fr.basin = basin(problem, axis, method, progress)
             if name in ("hard", "smooth"):
                 fr.lesson = _lesson(hard if name == "hard" else smooth, axis, fr.basin)
         result.formulations.append(fr)

@@ -86,13 +86,15 @@ def _verdict(m: dict) -> list[str]:
     return lines
 
 
-def basin(problem, axis, method: str) -> list[list[int]]:
-    """Outcome code for each start (axis[j], axis[i]) at [i][j]."""
+def basin(problem, axis, method: str, progress=None) -> list[list[int]]:
+    """Outcome code for each start (axis[j], axis[i]) at [i][j]; ``progress(1)`` after each."""
     codes = []
     for yv in axis:
         row = []
         for xv in axis:
             run = solve(problem, (xv, yv), method, OPTIONS[method])
+            if progress is not None:
+                progress(1)
             if distance_to_optimum(run.x) <= REACH_TOL:
                 row.append(REACHED)
             else:

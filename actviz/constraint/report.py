@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from actviz.constraint.problem import OPTIMUM, OPTIMUM_VALUE, REACH_TOL
+from actviz.constraint.problem import OPTIMUM, OPTIMUM_VALUE, OPTIONS, REACH_TOL
 from actviz.text import num
+
+
+def _scipy_version() -> str:
+    import scipy
+
+    return scipy.__version__
 
 
 def _num(v: float) -> str:
@@ -35,8 +41,10 @@ def format_text(result) -> str:
         out.append("     what is wrong:")
         out.extend(f"       - {d}" for d in g.diagnosis)
     out.append("")
+    opts = ", ".join(f"{k}={v:g}" for k, v in OPTIONS[result.method].items())
     out.append(f"2. A formulation where the constraint matters: maximize x + 2y s.t. "
-               f"x² + y² ≤ 25, box [0, 10]², from {_pt(s)}, {result.method}")
+               f"x² + y² ≤ 25, box [0, 10]², from {_pt(s)}, {result.method} ({opts}; "
+               f"scipy {_scipy_version()})")
     band = result.band_r2
     out.append(f"   gate: {result.gate_label} {result.gate_params}, k = {result.k:g}; "
                + (f"its linear band is {band[0]:.6g} < x² + y² < {band[1]:.6g}, flat outside"

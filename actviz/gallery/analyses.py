@@ -1,6 +1,7 @@
 """Gallery pictures of the analyses: XOR nets, the constrained optimization, the stability
 scan and the benchmark chart. Each draws from a fresh, seeded run (the benchmark chart from
-the recorded results in ``benchmarks/results.json``, since timings are not reproducible)."""
+the recorded results packaged in ``actviz/data/bench_results.json``, since timings are not
+reproducible, so the chart is drawn wherever the gallery is built)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ def _stability():
     return fig_stability.draw([scan(symbolic.load(n)) for n in ("mish", "softplus")])
 
 
-BENCH_JSON = os.path.join("benchmarks", "results.json")
+BENCH_JSON = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
+                          "bench_results.json")
+BENCH_JSON_IN_REPO = "actviz/data/bench_results.json"
 
 
 def _bench():
@@ -46,11 +49,11 @@ def _bench():
 def specs() -> list[tuple]:
     """(key, section, title, command, draw, note) of each analysis picture, in index order
     (the fields of :class:`actviz.gallery.items.Item`)."""
-    acts = " ".join(f"--act {a}" for a in XOR_ACTS)
+    acts = " ".join(XOR_ACTS)
     return [
         ("xor/train_xor", "Training failure on tiny XOR nets",
              "2-3-1 XOR nets: sigmoid, hard_sigmoid, ultra_fast_sigmoid, relu",
-             f"actviz train-xor {acts} -o train_xor.svg", _xor,
+             f"actviz train-xor {acts} -q -o train_xor.svg", _xor,
              "Default configuration of the original experiment (uniform [0, 1) weights, BCE, "
              "online SGD lr 0.1, 4000 epochs), 20 seeds. hard_sigmoid's units stay inside the "
              "linear band, so the net is affine on the four inputs and cannot separate XOR."),
@@ -65,7 +68,7 @@ def specs() -> list[tuple]:
              "Where the textbook formulas overflow (float16 near x = 11), flush to 0 or lose "
              "relative accuracy (float32 below about -17), and the kernels do not."),
     ] + ([("bench/bench", "Speed", "kernel time over the memory-bandwidth floor",
-               f"actviz bench --threads 2 --repeat 9 --json > {BENCH_JSON}", _bench,
-               "Drawn from the recorded run in benchmarks/results.json (timings are not "
+               f"actviz bench --threads 2 --repeat 9 --json > {BENCH_JSON_IN_REPO}", _bench,
+               "Drawn from the recorded run in actviz/data/bench_results.json (timings are not "
                "reproducible, so the gallery does not re-time); see benchmarks/RESULTS.md.")]
          if os.path.exists(BENCH_JSON) else [])

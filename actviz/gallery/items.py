@@ -35,7 +35,7 @@ def _function_item(name: str) -> Item:
         return functions.plot([symbolic.load(name)], orders=2, points=POINTS)
 
     return Item(f"functions/{name}", "Activations", name,
-                f"actviz plot {name} --derivatives 2 -o {name}.svg", draw)
+                f"actviz plot {name} --derivatives 2 --points {POINTS} -o {name}.svg", draw)
 
 
 def _overlay_item(key, title, specs, note="") -> Item:
@@ -46,20 +46,23 @@ def _overlay_item(key, title, specs, note="") -> Item:
         return functions.plot([symbolic.load(s) for s in specs], orders=1, points=POINTS,
                               title=title)
 
-    cmd = f"actviz plot {' '.join(specs)} --derivatives 1 -o {key.split('/')[-1]}.svg"
+    cmd = (f"actviz plot {' '.join(specs)} --derivatives 1 --points {POINTS} "
+           f"-o {key.split('/')[-1]}.svg")
     return Item(key, "Variants and approximations", title, cmd, draw, note)
 
 
-def _comparison_item(key, title, reference, specs, x_range, note="") -> Item:
+def _comparison_item(key, title, reference, specs, x_range, orders, note="") -> Item:
     def draw():
         from actviz import symbolic
-        from actviz.figures import functions
+        from actviz.figures import compare
 
-        return functions.draw_comparison(symbolic.load(reference),
-                                         [symbolic.load(s) for s in specs],
-                                         x_range=x_range, points=2 * POINTS - 1, title=title)
+        fig, _ = compare.plot_vs([symbolic.load(s) for s in specs], symbolic.load(reference),
+                                 orders, x_range, points=2 * POINTS - 1, title=title)
+        return fig
 
-    cmd = f"actviz plot {reference} {' '.join(specs)} --derivatives 1"
+    lo, hi = x_range
+    cmd = (f"actviz plot {' '.join(specs)} --vs {reference} --derivatives {orders} "
+           f"--range {lo:g} {hi:g} --points {2 * POINTS - 1} -o {key.split('/')[-1]}.svg")
     return Item(key, "Variants and approximations", title, cmd, draw, note)
 
 
@@ -85,10 +88,11 @@ def items() -> list[Item]:
         "x/6 + 1/2 (kinks at ±3), binarized nets (x + 1)/2 (kinks at ±1)."))
     out.append(_comparison_item(
         "overlays/sigmoid_approximations", "sigmoid and its piecewise approximations",
-        "sigmoid", ["ultra_fast_sigmoid", "hard_sigmoid", "hard_sigmoid:pytorch"], (-8.0, 8.0)))
+        "sigmoid", ["ultra_fast_sigmoid", "hard_sigmoid", "hard_sigmoid:pytorch"], (-8.0, 8.0),
+        0))
     out.append(_comparison_item(
         "overlays/gelu_erf_vs_tanh", "gelu: exact (erf) vs the tanh approximation",
-        "gelu", ["gelu:tanh"], (-6.0, 6.0)))
+        "gelu", ["gelu:tanh"], (-6.0, 6.0), 1))
     out += _extra_items()
     return out
 

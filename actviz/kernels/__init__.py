@@ -55,7 +55,8 @@ _EXTRA = {"numba": "numba", "cupy": "gpu"}
 _WHICH = {0: "f", 1: "d1", 2: "d2"}
 
 __all__ = ["forward", "backward", "derivative", "scalar_function", "scalar_pair",
-           "scalar_pair_type", "backends", "choose", "plan", "Plan", "BACKENDS"]
+           "scalar_pair_type", "source_stamp", "backends", "choose", "plan", "Plan",
+           "BACKENDS"]
 
 
 def backends() -> list[str]:
@@ -217,6 +218,13 @@ def scalar_function(name, order: int = 0, *, backend: str = "auto", **params):
             return float(v) if v != v else float(fn(v, pl.p, None))
 
     return one
+
+
+def source_stamp() -> int:
+    """A hash of the formulas' source: compiled kernels are valid for this value."""
+    from actviz.kernels.numba_.policy import STAMP
+
+    return STAMP
 
 
 def scalar_pair_type():

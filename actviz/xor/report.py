@@ -204,7 +204,7 @@ def format_text(result) -> str:
             f"95% CI {pct(lo)}-{pct(hi)})",
             f"  final loss     median {fixed(d['final_loss_median'])} (quartiles {fixed(q1)}, "
             f"{fixed(q3)}); at the start {fixed(d['initial_loss_median'])}",
-            f"  f'(x)          {d['derivative']}",
+            f"  f'(x)          {run.act.fn.render(1, 'line')}",
             f"  outputs        {outs}   (seed #{d['representative_seed']}, median final loss)",
         ]
         for layer in LAYERS:
