@@ -1,12 +1,15 @@
 """Shared fixtures: the catalog as test parameters, so a new activation is tested everywhere."""
 
 import os
+import tempfile
 
 import pytest
 
 from actviz import catalog
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# the symbolic-analysis cache of this run starts empty and is left behind nowhere else
+os.environ["ACTVIZ_CACHE_DIR"] = tempfile.mkdtemp(prefix="actviz-test-cache-")
 
 NAMES = catalog.names()
 VARIANTS = [f"{e.name}:{v.name}" for e in catalog.ENTRIES for v in e.variants]
@@ -33,4 +36,4 @@ def run_cli(args, runner=None):
     from actviz.cli import main
 
     runner = runner or CliRunner()
-    return runner.invoke(main, args, catch_exceptions=False)
+    return runner.invoke(main, args, catch_exceptions=False, prog_name="actviz")

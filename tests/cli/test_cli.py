@@ -117,7 +117,7 @@ def test_plot_default_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = run_cli(["plot", "mish", "--derivatives", "2", "--points", "201"])
     assert r.exit_code == 0, r.output
-    assert r.output.strip() == "mish.png"
+    assert r.output.strip() == "wrote mish.png"
     with open(tmp_path / "mish.png", "rb") as fh:
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
 
@@ -142,7 +142,7 @@ def test_plot_default_name_for_several_and_expressions(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = run_cli(["plot", "relu", "x*tanh(softplus(x))", "-d", "0", "--points", "51"])
     assert r.exit_code == 0
-    assert r.output.strip() == "relu_vs_x_tanh_softplus_x.png"
+    assert r.output.strip() == "wrote relu_x_tanh_softplus_x.png"
 
 
 def test_check_selected():

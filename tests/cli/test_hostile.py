@@ -41,6 +41,7 @@ def cpu_guard(seconds=CPU_LIMIT_S):
 @pytest.fixture(autouse=True)
 def small_budgets(monkeypatch, tmp_path):
     monkeypatch.setenv("ACTVIZ_BUDGET_SCALE", "0.1")
+    monkeypatch.setattr("actviz.cache.load", lambda key: None)  # answers within these budgets
     monkeypatch.chdir(tmp_path)
 
 

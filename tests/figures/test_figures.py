@@ -1,0 +1,99 @@
+"""What the figures show: legends, markers, hatches, panels (issue 12's figure items)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+
+def _load(*specs, params=None):
+    from actviz import symbolic
+
+    return symbolic.load_all(specs, params or {})
+
+
+def _legend_labels(ax):
+    leg = ax.get_legend()
+    return [] if leg is None else [t.get_text() for t in leg.get_texts()]
+
+
+def test_single_curve_has_no_curve_legend():
+    from actviz.figures import functions
+
+    fig = functions.plot(_load("silu"), orders=1, points=101)
+    labels = _legend_labels(fig.axes[0])
+    assert "silu" not in labels  # the title names it
+    assert "minimum" in labels and "inflection point" in labels
+
+
+def test_several_curves_are_named_in_a_legend_outside_the_axes():
+    from actviz.figures import functions
+
+    fig = functions.plot(_load("silu", params={"alpha": ["0.5", "1", "2"]}), orders=0,
+                         points=101)
+    labels = _legend_labels(fig.axes[0])
+    assert labels[:3] == ["silu (alpha=0.5)", "silu (alpha=1)", "silu (alpha=2)"]
+    anchor = fig.axes[0].get_legend().get_bbox_to_anchor()._bbox
+    assert anchor.x0 > 1.0  # right of the panel: off the curves
+
+
+def test_minimum_and_inflections_are_marked_where_they_are():
+    import numpy as np
+
+    from actviz.figures import functions
+    from actviz.figures.functions import MARKERS
+
+    (mish,) = _load("mish")
+    fig = functions.plot([mish], orders=0, x_range=(-6, 4), points=101)
+    marks = {}
+    for line in fig.axes[0].lines:
+        if line.get_marker() in MARKERS.values() and len(line.get_xdata()) == 1:
+            marks.setdefault(line.get_marker(), []).append(float(line.get_xdata()[0]))
+    assert marks[MARKERS["min"]] == [pytest.approx(-1.19237, abs=1e-4)]  # mish's minimum
+    xs = np.array(sorted(marks[MARKERS["inflection"]]))
+    assert len(xs) == 2 and xs[0] < -1.19237 < xs[1]
+
+
+def test_overlapping_zero_gradient_regions_get_one_hatch_each():
+    from matplotlib.patches import Polygon, Rectangle
+
+    from actviz.figures import functions
+
+    fig = functions.plot(_load("relu", "hard_sigmoid"), orders=0, points=101)
+    spans = [p for p in fig.axes[0].patches if isinstance(p, (Polygon, Rectangle))
+             and p.get_hatch()]
+    hatches = {p.get_hatch() for p in spans}
+    assert len(hatches) == 2  # relu's (-inf, 0] and hard_sigmoid's tails, told apart
+    assert all(p.get_facecolor()[3] == 0 for p in spans)  # no blended fill
+
+
+def test_vs_figure_has_an_error_panel_under_each_order():
+    from actviz.figures import compare
+
+    funcs, (ref,) = _load("gelu:tanh"), _load("gelu")
+    fig, comparisons = compare.plot_vs(funcs, ref, 2, (-4, 4), points=201)
+    main = [ax for ax in fig.axes if ax.get_ylabel() in ("error",)]
+    assert len(main) == 3
+    assert len(comparisons[0].errors) == 3
+    assert comparisons[0].errors[0].max_abs == pytest.approx(4.73e-4, rel=0.01)
+
+
+@pytest.mark.parametrize("acts", [("hard_sigmoid",), ("sigmoid", "hard_sigmoid")])
+def test_xor_figure_no_empty_panel_and_title_clear_of_labels(acts):
+    from actviz.figures import xor as xor_fig
+    from actviz.xor import XorConfig, train_xor
+
+    result = train_xor(list(acts), XorConfig(seeds=2, epochs=30), backend="numpy")
+    fig = xor_fig.draw(result)
+    fig.canvas.draw()
+    assert len(fig.axes) - sum(1 for ax in fig.axes if ax.get_label() == "<colorbar>") \
+        >= 2 + 2 * len(acts) - 0
+    for ax in fig.axes:
+        assert ax.has_data(), ax.get_title()  # no empty panel
+    renderer = fig.canvas.get_renderer()
+    title = fig._suptitle.get_window_extent(renderer)
+    for ax in fig.axes:
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            if text.get_text():
+                assert not title.overlaps(text.get_window_extent(renderer)), text.get_text()
