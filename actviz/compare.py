@@ -46,14 +46,17 @@ class Comparison:
                 "errors": [e.to_dict() for e in self.errors]}
 
     def lines(self) -> list[str]:
-        from actviz.text import order_name, x_value
+        from actviz.text import order_name
 
-        out = []
+        def x_value(v):
+            return f"{v:.4g}"
+
+        out = [f"{self.label} vs {self.reference}:"]
         for e in self.errors:
             where = ("±" + x_value(abs(e.x_abs))) if e.symmetric else x_value(e.x_abs)
-            out.append(f"{self.label} vs {self.reference}: {order_name(e.order)}: max |error| "
-                       f"{e.max_abs:.7g} at x = {where}; max relative error {e.max_rel:.4g} "
-                       f"at x = {x_value(e.x_rel)}")
+            out.append(f"  {order_name(e.order) + ':':7s} max |error| {e.max_abs:.4g} at x = "
+                       f"{where}, max relative {e.max_rel:.4g} at x = "
+                       f"{x_value(e.x_rel)}")
         return out
 
 

@@ -21,7 +21,7 @@ impl, ms, floor_ms, ratio}].
 
 
 @click.command("bench", epilog=JSON_KEYS)
-@click.argument("names", nargs=-1)
+@click.argument("names", nargs=-1, metavar="[NAME ...]")
 @click.option("--size", "-n", type=int, default=10**7, show_default=True,
               help="Elements per array.")
 @click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32",

@@ -11,6 +11,7 @@ from actviz.cli.options import (
     param_option,
     parse_params,
     quiet_option,
+    terminal_width,
 )
 
 DEFAULT_DTYPES = "float16,bfloat16,float32,float64"
@@ -105,6 +106,6 @@ def command(names, dtypes, x_range, derivatives, rtol, backend, params, dpi, qui
             doc["figure"] = output
         echo_json(doc)
         return
-    echo_text("\n\n".join(format_text(r) for r in results))
+    echo_text("\n\n".join(format_text(r, terminal_width()) for r in results))
     if output is not None:
         click.echo(f"\nwrote {output}")

@@ -22,6 +22,16 @@ class Assignment(click.ParamType):
     name = "NAME=VALUE"
 
     def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            return self._convert(value)
+        except ActvizError as exc:
+            text = str(exc)
+            raise ActvizError(text if text.startswith("-p ") or "NAME=VALUE" in text
+                              else f"-p {str(value).strip()}: {text}") from None
+
+    def _convert(self, value):
         from actviz.catalog import parse_number
 
         if isinstance(value, tuple):

@@ -46,19 +46,20 @@ def format_text(result) -> str:
                f"x² + y² ≤ 25, box [0, 10]², from {_pt(s)}, {result.method} ({opts}; "
                f"scipy {_scipy_version()})")
     band = result.band_r2
-    out.append(f"   gate: {result.gate_label} {result.gate_params}, k = {result.k:g}; "
+    gp = ", ".join(f"{k}={v}" for k, v in result.gate_params.items())
+    out.append(f"   gate: {result.gate_label}" + (f" ({gp})" if gp else "")
+               + f", k = {result.k:g}; "
                + (f"its linear band is {band[0]:.6g} < x² + y² < {band[1]:.6g}, flat outside"
                   if band else "its derivative is zero everywhere on the box"))
     out.append(f"   true optimum (√5, 2√5) = {_pt(OPTIMUM)}, x + 2y = 5√5 = {_num(OPTIMUM_VALUE)}")
     out.append(f"   {'formulation':12s} {'point':28s} {'x + 2y':>10s} {'|x − x*|':>10s} "
-               f"{'reached':>7s} {'success':>7s} {'iter':>5s}  message")
+               f"{'reached':>7s} {'success':>7s} {'iter':>5s}")
     for f in result.formulations:
         r = f.run
         out.append(f"   {f.name:12s} {_pt(r.x):28s} {_num(r.fun):>10s} {f.distance:10.2e} "
-                   f"{str(f.distance <= REACH_TOL):>7s} {str(r.success):>7s} {r.nit:5d}  "
-                   f"{r.message}")
+                   f"{str(f.distance <= REACH_TOL):>7s} {str(r.success):>7s} {r.nit:5d}")
     for f in result.formulations:
-        out.append(f"   {f.label}")
+        out.append(f"   {f.label}  (scipy: {f.run.message})")
     if result.grid:
         out.append("")
         n = result.grid

@@ -48,8 +48,9 @@ def spans(s: Scan, kind: str) -> list[Span]:
     return out
 
 
-def describe_scan(s: Scan, limit: int = MAX_INTERVALS_SHOWN) -> list[str]:
-    """Lines for one implementation: one per failure kind with its intervals."""
+def describe_scan(s: Scan, limit: int = MAX_INTERVALS_SHOWN, width: int = 92) -> list[str]:
+    """Lines for one implementation: one per failure kind with its intervals, wrapped at
+    ``width``."""
     if not s.available:
         return [f"n/a ({s.note})"]
     worst = ("" if s.max_rel_err is None else
@@ -73,12 +74,13 @@ def describe_scan(s: Scan, limit: int = MAX_INTERVALS_SHOWN) -> list[str]:
         if len(sps) > len(shown):
             rest = sum(sp.bad for sp in sps) - sum(sp.bad for sp in shown)
             text += f", +{len(sps) - len(shown)} more ({rest} pts)"
-        lines += textwrap.wrap(f"{kind:8s} {text}", 92, subsequent_indent=" " * 9,
+        lines += textwrap.wrap(f"{kind:8s} {text}", width, subsequent_indent=" " * 9,
                                break_on_hyphens=False)
     return lines
 
 
-def format_text(result: StabilityResult) -> str:
+def format_text(result: StabilityResult, width: int = 100) -> str:
+    """The report of one function, its interval lists wrapped to fit ``width`` columns."""
     what = "f(x)" if result.order == 0 else "f'(x)"
     lo, hi = result.x_range
     out = [f"{result.label}: {what} for x in [{x_value(lo)}, {x_value(hi)}], "
@@ -91,8 +93,8 @@ def format_text(result: StabilityResult) -> str:
         how = "every representable value" if d.exhaustive else "sampled, ends bisected"
         out.append(f"  {d.dtype} ({d.points} points, {how}; tol {d.tolerance:.3g})")
         for s in (d.naive, d.actviz):
-            lines = describe_scan(s)
             head = f"    {s.impl:7s}"
+            lines = describe_scan(s, width=max(width - len(head), 40))
             out.append(f"{head}{lines[0]}")
             out += [" " * len(head) + ln for ln in lines[1:]]
     for dtype, reason in result.skipped:

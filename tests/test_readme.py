@@ -1,0 +1,57 @@
+"""The README's recorded outputs are what the current version prints (a terminal 100
+columns wide). Blocks with ``...`` are excerpts: their lines must appear, in order; the
+timings of ``bench`` are not compared."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+import pytest
+
+from conftest import run_cli
+
+README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+SKIP = ("actviz bench",)  # timings of one machine
+
+
+def _blocks():
+    with open(README, encoding="utf-8") as fh:
+        text = fh.read()
+    out = []
+    for body in re.findall(r"```\n(\$ actviz .*?)```", text, flags=re.S):
+        lines = body.rstrip("\n").splitlines()
+        cmd = lines[0][2:]
+        if not any(cmd.startswith(s) for s in SKIP):
+            out.append((cmd, lines[1:]))
+    return out
+
+
+BLOCKS = _blocks()
+
+
+def test_readme_has_recorded_outputs():
+    assert len(BLOCKS) >= 8
+
+
+@pytest.mark.parametrize("cmd,want", BLOCKS, ids=[c for c, _ in BLOCKS])
+def test_recorded_output_is_current(cmd, want, monkeypatch, tmp_path):
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.chdir(tmp_path)
+    r = run_cli(shlex.split(cmd)[1:])
+    got = [ln.rstrip() for ln in r.output.splitlines()]
+    want = [ln.rstrip() for ln in want]
+    from actviz import kernels
+
+    if "numba" not in kernels.backends():  # recorded with numba: the same numbers on NumPy
+        want = [ln.replace("[numba]", "[numpy]") for ln in want]
+    if not any(ln.strip() == "..." for ln in want):
+        assert got == want
+        return
+    pos = 0
+    for ln in want:
+        if ln.strip() == "...":
+            continue
+        assert ln in got[pos:], f"not printed (in order): {ln!r}"
+        pos = got.index(ln, pos) + 1
