@@ -26,6 +26,7 @@ COMMANDS = {
     "stability": ("cmd_stability",
                   "Where naive formulas and actviz kernels overflow or lose accuracy."),
     "train-xor": ("cmd_xor", "Train tiny 2-3-1 XOR nets and explain why some fail."),
+    "signal": ("cmd_signal", "Signal propagation at initialization: edge of chaos, gains."),
     "optimize-constraint": ("cmd_constraint",
                             "The hard-sigmoid constrained optimization, run and explained."),
     "gallery": ("cmd_gallery", "Regenerate the gallery of pictures."),
