@@ -46,8 +46,8 @@ def _phase(ax, r, d, LogNorm):
         ax.contour(d["sigma_w"], d["sigma_b"], np.where(finite, np.log(chi), np.nan), [0.0],
                    colors="k", linewidths=0.6, linestyles=":")
     if not np.isfinite(chi).all():
-        ax.text(0.98, 0.02, "white: q* unbounded" if not r.phi.jumps else "φ jumps: χ₁ = ∞",
-                transform=ax.transAxes, ha="right", va="bottom", fontsize=7)
+        ax.text(0.98, 0.98, "white: q* unbounded" if not r.phi.jumps else "φ jumps: χ₁ = ∞",
+                transform=ax.transAxes, ha="right", va="top", fontsize=7)
     pts = r.eoc.points
     if pts:
         ax.plot([p["sigma_w"] for p in pts], [p["sigma_b"] for p in pts], "k.-", lw=1.2,

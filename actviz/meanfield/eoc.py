@@ -42,8 +42,6 @@ def _s_of_q(phi, q):
 
 
 def edge_of_chaos(phi, sigma_bs=DEFAULT_SIGMA_B) -> EdgeOfChaos:
-    from scipy.optimize import brentq
-
     if phi.jumps:
         return EdgeOfChaos([], f"{phi.label} jumps at x = "
                            + ", ".join(f"{x:g}" for x in phi.jumps)
@@ -53,16 +51,16 @@ def edge_of_chaos(phi, sigma_bs=DEFAULT_SIGMA_B) -> EdgeOfChaos:
     s, w2 = _s_of_q(phi, Q_GRID)
     ok = np.isfinite(s) & np.isfinite(w2) & (w2 > 0)
     if not ok.any():
-        return EdgeOfChaos([], f"phi' of {phi.label} vanishes: no chi1 = 1 anywhere",
+        return EdgeOfChaos([], f"φ' of {phi.label} vanishes: no χ₁ = 1 anywhere",
                            [float(b) for b in sigma_bs])
     if np.all(np.abs(s[ok]) <= HOMOGENEOUS_TOL * Q_GRID[ok]):
         sw = math.sqrt(float(np.median(w2[ok])))
         return EdgeOfChaos(
             [{"sigma_b": 0.0, "sigma_w": sw, "q_star": None}],
-            f"{phi.label} is positively homogeneous (phi(a x) = a phi(x) for a > 0): chi1 = 1 "
-            f"only at sigma_b = 0, sigma_w = {sw:.10g}, where every q is a fixed point; no "
-            "curve for sigma_b > 0", [float(b) for b in sigma_bs if b != 0])
-    points, missing = [], []
+            f"{phi.label} is positively homogeneous (φ(a x) = a φ(x) for a > 0): χ₁ = 1 "
+            f"only at σ_b = 0, σ_w = {sw:.10g}, where every q is a fixed point; no "
+            "curve for σ_b > 0", [float(b) for b in sigma_bs if b != 0])
+    found, brackets, missing = {}, [], []
     for sb in sigma_bs:
         sb = float(sb)
         if sb == 0.0 and phi.at_zero == 0.0 and ok[0] and s[0] >= 0.0:
@@ -71,7 +69,7 @@ def edge_of_chaos(phi, sigma_bs=DEFAULT_SIGMA_B) -> EdgeOfChaos:
             # squares at a kink)
             g0 = float(phi.grad_moment(maps.TINY_SCALE)[0])
             if g0 > 0:
-                points.append({"sigma_b": 0.0, "sigma_w": 1.0 / math.sqrt(g0), "q_star": 0.0})
+                found[sb] = {"sigma_b": 0.0, "sigma_w": 1.0 / math.sqrt(g0), "q_star": 0.0}
                 continue
         gap = np.where(ok, s - sb * sb, np.nan)
         cross = np.flatnonzero((gap[:-1] <= 0) & (gap[1:] > 0) | (gap[:-1] >= 0) & (gap[1:] < 0))
@@ -79,22 +77,45 @@ def edge_of_chaos(phi, sigma_bs=DEFAULT_SIGMA_B) -> EdgeOfChaos:
             missing.append(sb)
             continue
         i = int(cross[0])
-
-        def f(logq, sb=sb):
-            q = math.exp(logq)
-            return float(_s_of_q(phi, np.array([q]))[0][0]) - sb * sb
-
-        logq = brentq(f, math.log(Q_GRID[i]), math.log(Q_GRID[i + 1]), xtol=1e-14, rtol=1e-15)
-        q = math.exp(logq)
-        w2q = float(_s_of_q(phi, np.array([q]))[1][0])
-        points.append({"sigma_b": sb, "sigma_w": math.sqrt(w2q), "q_star": q})
+        brackets.append((sb, Q_GRID[i], Q_GRID[i + 1], gap[i], gap[i + 1]))
+    if brackets:
+        sb2 = np.array([b[0] for b in brackets]) ** 2
+        q = _solve(lambda lq: _s_of_q(phi, np.exp(lq))[0] - sb2,
+                   np.log([b[1] for b in brackets]), np.log([b[2] for b in brackets]),
+                   np.array([b[3] for b in brackets]), np.array([b[4] for b in brackets]))
+        w2 = _s_of_q(phi, q)[1]
+        for (sb, *_), qi, wi in zip(brackets, q, w2):
+            found[sb] = {"sigma_b": sb, "sigma_w": math.sqrt(float(wi)), "q_star": float(qi)}
+    points = [found[float(b)] for b in sigma_bs if float(b) in found]
     note = ""
     if missing:
-        note = ("no edge-of-chaos point for sigma_b = " + ", ".join(f"{b:g}" for b in missing)
+        note = ("no edge-of-chaos point for σ_b = " + ", ".join(f"{b:g}" for b in missing)
                 + f" with q* in [{Q_GRID[0]:g}, {Q_GRID[-1]:g}]")
     if not points and not note:
         note = "no edge of chaos"
     return EdgeOfChaos(points, note, missing)
+
+
+def _solve(f, a, b, fa, fb, iterations: int = 100):
+    """Roots of the vectorized ``f`` in the brackets [a, b] (signs of fa, fb differ), all at
+    once by the Illinois variant of regula falsi, to the last bits of log q; returns exp."""
+    for _ in range(iterations):
+        done = np.abs(b - a) <= 1e-15 * np.maximum(np.abs(a), 1.0)
+        if done.all():
+            break
+        with np.errstate(all="ignore"):
+            c = np.where(fb != fa, b - fb * (b - a) / (fb - fa), 0.5 * (a + b))
+        c = np.where((c <= np.minimum(a, b)) | (c >= np.maximum(a, b)) | ~np.isfinite(c),
+                     0.5 * (a + b), c)
+        fc = f(c)
+        left = np.sign(fc) == np.sign(fb)  # the root lies between a and c
+        # Illinois: halve the kept end's value when the same end is kept twice
+        fa = np.where(left, fa * 0.5, fb)
+        a = np.where(left, a, b)
+        b, fb = c, fc
+        exact = fc == 0
+        a, fa = np.where(exact, c, a), np.where(exact, 0.0, fa)
+    return np.exp(np.where(np.abs(fa) < np.abs(fb), a, b))
 
 
 # torch.nn.init.calculate_gain's table (PyTorch 2.x), by catalog name

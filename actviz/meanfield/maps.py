@@ -182,6 +182,8 @@ def predicted_layers(phi, sw: float, sb: float, depth: int, c0: float):
         if q > 0 and math.isfinite(q_next) and q_next > 0:
             cov = sw * sw * phi.pair(q, c) + sb * sb
             c = cov / q_next
+        elif q_next == 0.0 and sb == 0.0:
+            c = math.nan  # the signal has died: no correlation to speak of
         q = q_next
     q_arr = np.array(qs)
     with np.errstate(all="ignore"):
