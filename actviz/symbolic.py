@@ -162,6 +162,23 @@ class Function:
     def render(self, order: int = 0, fmt: str = "unicode", width: int | None = None) -> str:
         return render(self.derivative(order), fmt, width)
 
+    def __repr__(self) -> str:
+        """One short line: ``<Function elu (alpha=2): x if x > 0; alpha*(exp(x) - 1)...>``."""
+        params = ", ".join(f"{k}={v if len(v) <= 12 else v[:10] + '...'}"
+                           for k, v in self.params.items())
+        head = self.name + (f" ({params})" if params else "")
+        body = render(self.expr, "line")
+        room = max(30, 100 - len(head))  # the whole line within about 120 characters
+        if len(body) > room:
+            body = body[:room - 3] + "..."
+        return f"<{type(self).__name__} {head}: f(x) = {body}>"
+
+    def _repr_latex_(self) -> str:
+        """f, f' and f'' in LaTeX (aligned), as a notebook shows them."""
+        lines = [f"{name} &= {self.render(k, 'latex')}"
+                 for k, name in enumerate(("f(x)", "f'(x)", "f''(x)"))]
+        return "$\\begin{aligned}" + " \\\\ ".join(lines) + "\\end{aligned}$"
+
 
 def check_order(order: int) -> None:
     if not isinstance(order, int) or order < 0 or order > MAX_ORDER:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from actviz.cards import HtmlRepr
 from actviz.constraint.basin import OUTCOMES, PATH_STARTS, _lesson, basin, check_options
 from actviz.constraint.gate import Gate, hard_band
 from actviz.constraint.problem import (
@@ -57,7 +58,7 @@ class FormulationResult:
 
 
 @dataclass
-class ConstraintResult:
+class ConstraintResult(HtmlRepr):
     """Everything ``optimize-constraint`` measured (``to_dict`` is the ``--json`` output)."""
 
     start: tuple[float, float]
@@ -87,6 +88,9 @@ class ConstraintResult:
                 "basin_maps": {f.name: f.basin for f in self.formulations},
             },
         }
+
+    def _card_title(self) -> str:
+        return f"optimize-constraint: {self.gate_label} gate, {self.method} from {self.start}"
 
 
 def analyse(start=(5.0, 5.0), *, formulations=DEFAULT_FORMULATIONS, grid: int = 41,

@@ -1,11 +1,17 @@
-"""Figures: matplotlib with the Agg backend, deterministic output, atomic writes.
+"""Figures: matplotlib, deterministic output, atomic writes.
 
 Each analysis has its own drawing module here (``functions``, ``xor``, ``constraint``,
-``stability``, ``bench``); they share :func:`new_figure`, :func:`save` and the style.
+``stability``, ``bench``); they share :func:`pyplot`, :func:`styled`, :func:`save` and the
+style. Figures are ``matplotlib.figure.Figure`` objects made without pyplot: no backend is
+chosen, no global figure manager or rcParams are touched, so drawing from a notebook leaves
+the user's own plotting session as it was (the figure displays, or saves, by itself). The
+style applies while a drawing function runs (``@styled``) and while a figure is saved.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 
 from actviz.errors import ActvizError
@@ -29,15 +35,70 @@ ZERO_GRAD_ALPHA = 0.08
 KINK_COLOR = "0.35"
 
 
+@functools.cache
+def figure_class():
+    """``matplotlib.figure.Figure`` that a notebook displays by itself (``_repr_png_``),
+    whether or not pyplot and an inline backend were ever loaded."""
+    from matplotlib.figure import Figure
+
+    class ActvizFigure(Figure):
+        def _repr_png_(self):
+            import io
+
+            buf = io.BytesIO()
+            with style():
+                self.savefig(buf, format="png", bbox_inches="tight")
+            return buf.getvalue()
+
+    return ActvizFigure
+
+
+class _Figures:
+    """The two pyplot calls the drawing modules use, without pyplot's global state."""
+
+    @staticmethod
+    def figure(**kwargs):
+        """A Figure on an Agg canvas of its own (as pyplot's Agg backend gave it: a renderer
+        for measuring text), attached directly: no backend is selected."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = figure_class()(**kwargs)
+        FigureCanvasAgg(fig)
+        return fig
+
+    @staticmethod
+    def subplots(nrows=1, ncols=1, *, figsize=None, layout=None, **kwargs):
+        fig = _Figures.figure(figsize=figsize, layout=layout)
+        return fig, fig.subplots(nrows, ncols, **kwargs)
+
+    @staticmethod
+    def close(fig):
+        """Nothing to release: no figure manager holds the figure."""
+
+
 def pyplot():
-    """matplotlib.pyplot on the Agg backend with actviz's style."""
+    """``figure`` and ``subplots`` as pyplot has them, making pyplot-free Figures (call it
+    within :func:`styled` for actviz's style)."""
+    return _Figures
+
+
+@contextlib.contextmanager
+def style():
+    """actviz's style (rcParams) for the duration of a block, restored afterwards."""
     import matplotlib
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+    with matplotlib.rc_context(STYLE):
+        yield
 
-    plt.rcParams.update(STYLE)
-    return plt
+
+def styled(draw):
+    """Decorator: run a drawing function under :func:`style`."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with style():
+            return draw(*args, **kwargs)
+
+    return wrapper
 
 
 def save(fig, path: str, dpi: float | None = None) -> str:
@@ -52,9 +113,7 @@ def save(fig, path: str, dpi: float | None = None) -> str:
                         "Creator": None}}.get(ext)
     if metadata is None:
         raise ActvizError(f"unknown figure format {ext!r} (png, svg, pdf)")
-    try:
+    with style():
         return atomic_write(path, lambda tmp: fig.savefig(
             tmp, format=ext, metadata=metadata, bbox_inches="tight",
             dpi=dpi or STYLE["savefig.dpi"]))
-    finally:
-        pyplot().close(fig)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from actviz.bench import ordered_impls
-from actviz.figures import pyplot
+from actviz.figures import pyplot, styled
 
 
+@styled
 def draw(result):
     """Two panels (forward, backward): bars of ms / floor per activation and implementation,
     a line at 1 (the memory-bandwidth floor). Accepts a BenchResult or its ``to_dict()``."""

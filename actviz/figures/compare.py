@@ -8,7 +8,7 @@ largest absolute error of each function marked and labelled with its value and p
 
 from __future__ import annotations
 
-from actviz.figures import pyplot
+from actviz.figures import pyplot, styled
 from actviz.figures.functions import COLORS, order_label
 
 
@@ -21,6 +21,7 @@ def plot_vs(funcs, reference, orders: int, x_range, points: int = 2001,
     return draw(funcs, reference, comparisons, orders, x_range, points, title), comparisons
 
 
+@styled
 def draw(funcs, reference, comparisons, orders: int, x_range, points: int = 2001,
          title: str | None = None):
     """The figure; ``comparisons`` are :class:`actviz.compare.Comparison` per function."""

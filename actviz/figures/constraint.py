@@ -3,7 +3,7 @@ linear band and optimizer paths, and one basin map per formulation."""
 
 from __future__ import annotations
 
-from actviz.figures import ZERO_GRAD_ALPHA, ZERO_GRAD_COLOR, pyplot
+from actviz.figures import ZERO_GRAD_ALPHA, ZERO_GRAD_COLOR, pyplot, styled
 
 OUTCOME_COLORS = ("#2ca02c", "#d62728", "#ff7f0e")  # reached, failed, elsewhere
 FORM_COLORS = {"exact": "#1f77b4", "hard": "#d62728", "smooth": "#9467bd", "penalty": "#8c564b"}
@@ -108,6 +108,7 @@ def _basin(ax, result, f):
     _box(ax)
 
 
+@styled
 def draw(result):
     """The figure for a :class:`actviz.constraint.ConstraintResult`."""
     from matplotlib.patches import Patch

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from actviz.figures import KINK_COLOR, pyplot
+from actviz.figures import KINK_COLOR, pyplot, styled
 from actviz.text import order_name
 
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
@@ -101,6 +101,7 @@ HATCHES = ("//", "\\\\", "..", "xx", "++", "--", "||", "oo")
 MARKERS = {"min": "v", "max": "^", "inflection": "D"}
 
 
+@styled
 def draw(funcs, kink_lists, zero_grads, orders: int = 2, x_range=None, points: int = 2001,
          title: str | None = None, critical=None):
     """A figure with ``orders + 1`` panels; returns the matplotlib Figure. Each curve's

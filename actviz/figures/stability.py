@@ -9,7 +9,7 @@ dtype's tolerance dotted. Non-finite results are drawn at the top of the error a
 
 from __future__ import annotations
 
-from actviz.figures import pyplot
+from actviz.figures import pyplot, styled
 
 KIND_COLORS = {
     "overflow": "#d62728",
@@ -112,6 +112,7 @@ def _errors(ax, result):
     ax.legend(loc="upper left", ncol=4, fontsize=6.5, frameon=False)
 
 
+@styled
 def draw(results):
     """A figure for one :class:`actviz.stability.StabilityResult` (or a list, stacked)."""
     plt = pyplot()

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from actviz.figures import ZERO_GRAD_ALPHA, ZERO_GRAD_COLOR, pyplot
+from actviz.figures import ZERO_GRAD_ALPHA, ZERO_GRAD_COLOR, pyplot, styled
 
 GRID = np.linspace(-0.5, 1.5, 161)
 
 
+@styled
 def draw(result):
     """Top row: loss and gradient norms of every activation; then one row per activation:
     its representative net's output surface and the histogram of its pre-activations."""

@@ -93,7 +93,18 @@ def render(items, descriptions) -> str:
             if it.note:
                 lines += [it.note, ""]
             lines += [f"`{it.command}`", ""]
+    lines += EXPLORE
     return "\n".join(lines).rstrip() + "\n"
+
+
+EXPLORE = [  # a screenshot (python examples/explore_screenshot.py), not drawn by actviz gallery
+    "## Interactive page", "",
+    "![actviz explore](explore/explore.png)", "",
+    "Sliders recompute f, f', f'' in the browser from the symbolic derivatives; kinks, "
+    "f' = 0 regions, properties, the state in the URL hash.", "",
+    "`actviz explore hard_sigmoid hard_sigmoid:pytorch sigmoid` (screenshot: "
+    "`python examples/explore_screenshot.py`)", "",
+]
 
 
 def covered_names(text: str) -> set[str]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from actviz.cards import HtmlRepr
 from actviz.errors import ActvizError
 from actviz.stability.dtypes import (
     DTYPES,
@@ -143,7 +144,7 @@ class DtypeScan:
 
 
 @dataclass
-class StabilityResult:
+class StabilityResult(HtmlRepr):
     name: str
     label: str
     order: int
@@ -160,6 +161,9 @@ class StabilityResult:
                 "reference": self.reference,
                 "dtypes": [d.to_dict() for d in self.dtypes],
                 "skipped": [{"dtype": d, "reason": r} for d, r in self.skipped]}
+
+    def _card_title(self) -> str:
+        return f"stability: {self.label}, order {self.order}"
 
     def scan(self, dtype: str, impl: str) -> Scan:
         for d in self.dtypes:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from actviz.cards import HtmlRepr
 from actviz.errors import ActvizError
 from actviz.xor.net import Act, batch_epochs_numpy, batch_eval, online_epochs_numpy
 from actviz.xor.problem import TARGETS, XorConfig, init_weights
@@ -78,12 +79,15 @@ class ActRun:
 
 
 @dataclass
-class XorResult:
+class XorResult(HtmlRepr):
     config: XorConfig
     runs: list[ActRun]
 
     def to_dict(self) -> dict:
         return {"config": self.config.to_dict(), "activations": [r.summary for r in self.runs]}
+
+    def _card_title(self) -> str:
+        return "train-xor: " + ", ".join(r.label for r in self.runs)
 
 
 def load_acts(specs, params: dict[str, str] | None = None) -> list[Act]:
