@@ -82,8 +82,8 @@ def main():
         print(f"  {phi.label:14s} {t * 1e3:8.1f} ms  ({n} points)")
     print(f"\nthe whole mean-field analysis (--no-simulate: point, edge of chaos, gains, "
           f"{a.depth} predicted layers; best of {a.repeat}):")
+    no_sim = SignalConfig(simulate=False, sim=SimConfig(depth=a.depth))
     for phi in phis:
-        no_sim = SignalConfig(simulate=False, sim=SimConfig(depth=a.depth))
         t = best(lambda phi=phi: run_signal([phi.fn.name], no_sim), a.repeat)
         print(f"  {phi.label:14s} {t:8.2f} s")
     cfg = SimConfig(depth=a.depth, width=a.width, samples=a.samples)

@@ -11,7 +11,8 @@ import os
 import pytest
 
 ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "actviz")
-PACKAGES = ("xor", "constraint", "stability", "gallery", "kernels", "meanfield")
+PACKAGES = ("xor", "constraint", "stability", "gallery", "kernels", "meanfield", "explore",
+            "approx")
 MAX_LINES = 450
 LONG_ALLOWED = {"kernels/formulas.py"}  # THE formula table
 HEAVY = ("numpy", "sympy", "scipy", "matplotlib", "numba", "cupy", "mpmath")

@@ -29,6 +29,8 @@ COMMANDS = {
     "signal": ("cmd_signal", "Signal propagation at initialization: edge of chaos, gains."),
     "optimize-constraint": ("cmd_constraint",
                             "The hard-sigmoid constrained optimization, run and explained."),
+    "explore": ("cmd_explore", "Write an interactive page: sliders, live f, f', f'', kinks."),
+    "approx": ("cmd_approx", "Design fast approximations of an activation; certify their error."),
     "gallery": ("cmd_gallery", "Regenerate the gallery of pictures."),
 }
 

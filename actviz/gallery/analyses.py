@@ -71,4 +71,79 @@ def specs() -> list[tuple]:
                f"actviz bench --threads 2 --repeat 9 --json > {BENCH_JSON_IN_REPO}", _bench,
                "Drawn from the recorded run in actviz/data/bench_results.json (timings are not "
                "reproducible, so the gallery does not re-time); see benchmarks/RESULTS.md.")]
-         if os.path.exists(BENCH_JSON) else [])
+         if os.path.exists(BENCH_JSON) else []) + _signal_specs() + _approx_specs()
+
+
+SIGNAL = (  # (activation, options, why this point)
+    ("tanh", ("--init", "eoc", "--sigma-b", "0.2"),
+     "On the edge of chaos at σ_b = 0.2: variance, correlation and gradient settle, as predicted."),
+    ("relu", ("--init", "torch-default"),
+     "PyTorch's nn.Linear default (σ_w = 1/√3) is ordered for relu: inputs collapse to "
+     "correlation 1 and gradients vanish geometrically, half the units dead in every layer."),
+    ("gelu", ("--init", "kaiming"),
+     "Kaiming's √2 for gelu: ordered (gelu's own critical σ_w at σ_b = 0 is 2, from gelu'(0) = "
+     "1/2), so gradients shrink with depth."),
+)
+
+
+def _signal(name, options):
+    def draw():
+        from actviz.figures import meanfield as fig_signal
+        from actviz.meanfield import SignalConfig, figure_data, run_signal
+
+        sb = float(options[3]) if "--sigma-b" in options else None
+        cfg = SignalConfig(init=options[1], sigma_b=sb)
+        result = run_signal([name], cfg)
+        return fig_signal.draw(result, [figure_data(r) for r in result.results])
+
+    return draw
+
+
+def _signal_specs() -> list[tuple]:
+    return [(f"signal/{name}", "Signal propagation at initialization",
+             f"{name}: phase diagram, correlation map, landscapes, per-layer measurements",
+             f"actviz signal {name} {' '.join(opts)} -o {name}.svg", _signal(name, opts), why)
+            for name, opts, why in SIGNAL]
+
+
+APPROX_COMPARE = ("hard_sigmoid", "hard_sigmoid:pytorch", "ultra_fast_sigmoid")
+
+
+def _approx_pareto():
+    from actviz.approx import approximate
+    from actviz.figures import approx as fig_approx
+
+    return fig_approx.draw(approximate("sigmoid", fit="hard_sigmoid", pwl=5, poly=5,
+                                       rational=(3, 2), compare=APPROX_COMPARE))
+
+
+def _approx_sigmoid():
+    from actviz import symbolic
+    from actviz.approx import approximate
+    from actviz.figures import compare
+
+    best = approximate("sigmoid", fit="hard_sigmoid", dtypes=(), cost=False).results[0]
+    funcs = [symbolic.load(s) for s in (best.expr, *APPROX_COMPARE)]
+    fig, _ = compare.plot_vs(funcs, symbolic.load("sigmoid"), 1, (-8.0, 8.0),
+                             title="sigmoid: the best clipped line and the frameworks' ones")
+    return fig
+
+
+def _approx_specs() -> list[tuple]:
+    names = ",".join(APPROX_COMPARE)
+    return [
+        ("approx/pareto", "Approximations", "sigmoid approximations: certified error vs cost",
+         f"actviz approx sigmoid --fit hard_sigmoid --pwl 5 --poly 5 --rational 3,2 "
+         f"--compare {names} -o pareto.svg", _approx_pareto,
+         "Each point's error is certified (every real x in [-8, 8] at 30 digits, every "
+         "float16 and bfloat16 value); its forward time is measured through actviz.kernels "
+         "on the machine that built the gallery (not reproducible), its operation count is."),
+        ("approx/sigmoid", "Approximations",
+         "sigmoid: the best clipped line (slope 0.1770649986) against Keras', PyTorch's, Theano's",
+         "actviz plot 'hard_sigmoid(x, alpha=0.1770649986, beta=0.5)' "
+         f"{' '.join(APPROX_COMPARE)} --vs sigmoid --derivatives 1 -o sigmoid.svg",
+         _approx_sigmoid,
+         "The minimax hard sigmoid (actviz approx sigmoid --fit hard_sigmoid) has max error "
+         "0.05605 against 0.07586 for slope 0.2 and 0.06918 for 1/6; it still has f' = 0 for "
+         "|x| >= 2.824, so it still stalls on XOR."),
+    ]

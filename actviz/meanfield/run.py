@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from actviz.cards import HtmlRepr
 from actviz.errors import ActvizError
 from actviz.meanfield import act as act_mod
 from actviz.meanfield import eoc as eoc_mod
@@ -91,9 +92,20 @@ class ActSignal:
 
 
 @dataclass
-class SignalResult:
+class SignalResult(HtmlRepr):
+    """The JSON of ``actviz signal`` (``to_dict``), its text (:func:`format_text`) and, in a
+    notebook, a card (``_repr_html_``)."""
+
     config: SignalConfig
     results: list[ActSignal]
+
+    def _card_title(self) -> str:
+        return "signal: " + ", ".join(r.phi.label for r in self.results)
+
+    def __repr__(self) -> str:
+        pts = "; ".join(f"{r.phi.label} {r.point.phase} (chi1 = {r.point.chi1:.4g})"
+                        for r in self.results)
+        return f"<SignalResult {pts}>"
 
     def to_dict(self) -> dict:
         return {"config": self.config.to_dict(), "results": [r.to_dict() for r in self.results]}
@@ -130,7 +142,8 @@ def run_signal(specs, config: SignalConfig | None = None, *, params=None,
     activation).
     """
     cfg = (config or SignalConfig()).validate()
-    phis = act_mod.load(specs, params, cfg.sim.backend)
+    # the Gaussian integrals run on the CPU (a GPU backend is for the simulated net)
+    phis = act_mod.load(specs, params, "numpy" if cfg.sim.backend == "numpy" else "auto")
     if not phis:
         raise ActvizError("no activation given")
     out = []

@@ -77,3 +77,12 @@ def test_errors_are_one_line(args, msg, tmp_path, monkeypatch):
     assert msg in r.output and "Traceback" not in r.output
     assert len(r.output.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_result_in_a_notebook():
+    from actviz.meanfield import SignalConfig, SimConfig, run_signal
+
+    r = run_signal(["tanh"], SignalConfig(sim=SimConfig(depth=3, width=50, samples=8)))
+    html = r._repr_html_()
+    assert "signal: tanh" in html and "q_star" in html and "<table" in html
+    assert repr(r) == "<SignalResult tanh critical (chi1 = 1)>"
