@@ -67,6 +67,7 @@ def to_dict(res) -> dict:
         "floor_ns": None if res.floor_ns is None else round(res.floor_ns, 4),
         "machine": res.machine,
         "train": res.train.to_dict() if res.train is not None else None,
+        "signal": res.signal,
     }
 
 
@@ -111,4 +112,9 @@ def format_text(res, code: str | None = None) -> str:
         from actviz.xor import format_text as xor_text
 
         out += ["", "XOR nets with the target and each approximation:", xor_text(res.train)]
+    if res.signal is not None:
+        from actviz.approx.propagation import format_rows
+
+        out += ["", "At initialization in a deep net (actviz signal):", *format_rows(res.signal)]
+        out += [f"  {r['name']}: {r['eoc_note']}" for r in res.signal if r["eoc_note"]]
     return "\n".join(out)

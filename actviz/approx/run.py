@@ -78,6 +78,7 @@ class ApproxResult:
     floor_ns: float | None = None
     machine: str | None = None
     train: object = None  # actviz.xor.XorResult
+    signal: list | None = None  # with train: the mean-field summary (approx.propagation)
 
     def to_dict(self) -> dict:
         from actviz.approx.report import to_dict
@@ -257,4 +258,8 @@ def approximate(target: str, *, fit=None, params=None, pwl=None, poly=None, rati
 
         acts = [Act(tfunc)] + [Act(a.func) for a in found + existing]
         res.train = train_xor(acts, train)
+        from actviz.approx.propagation import summary
+
+        res.signal = summary([(tfunc.label, tfunc)] + [(a.label, a.func)
+                                                       for a in found + existing])
     return res

@@ -31,7 +31,8 @@ operations, numpy_code, c_code], compare: [per --compare name: name, max_abs_err
 symmetric, max_rel_error, argmax_rel, max_abs_error_derivative, argmax_derivative,
 zero_derivative, certified_over, checks, cost_ns, operations], target_cost_ns,
 target_operations, floor_ns (a copy of the same array), machine, train (the JSON of
-actviz train-xor, or null)}.
+actviz train-xor, or null), signal (with --train: per function name, chi1_gain, eoc_sigma_b,
+eoc_sigma_w, eoc_q_star, eoc_note, dead_fraction; or null)}.
 """,
 )
 @click.argument("target", metavar="TARGET")
@@ -66,7 +67,8 @@ actviz train-xor, or null)}.
               help="Time each forward kernel (float32, 2^20 values) and count operations.")
 @click.option("--train", is_flag=True,
               help="Train the XOR nets of actviz train-xor with TARGET and each "
-                   "approximation.")
+                   "approximation, and compare what each does to a deep net at "
+                   "initialization (actviz signal: chi1 gain, edge of chaos, dead units).")
 @click.option("--seeds", type=int, default=20, show_default=True, help="--train: seeds.")
 @click.option("--code", type=click.Choice(["numpy", "c"]),
               help="Also print each result as NumPy or C code.")

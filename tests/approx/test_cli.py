@@ -118,3 +118,21 @@ def test_bad_input_is_one_line(args, message, tmp_path, monkeypatch):
     err = r.stderr.strip()
     assert len(err.splitlines()) == 1 and message in err, err
     assert not os.listdir(tmp_path)  # nothing half-written
+
+
+def test_train_compares_the_signal_propagation():
+    """The fitted clipped line keeps hard_sigmoid's dead units; the summary is the signal
+    analysis's own numbers."""
+    from actviz import symbolic
+    from actviz.approx import approximate
+    from actviz.meanfield import Phi, edge_of_chaos
+    from actviz.xor import XorConfig
+
+    res = approximate("sigmoid", fit="hard_sigmoid", cost=False, dtypes=[],
+                      train=XorConfig(seeds=2, epochs=50))
+    target, fitted = res.signal
+    assert target["name"] == "sigmoid" and target["dead_fraction"] == 0.0
+    assert fitted["dead_fraction"] > 0.0
+    [p] = edge_of_chaos(Phi(symbolic.load("sigmoid")), (0.2,)).points
+    assert target["eoc_sigma_w"] == pytest.approx(p["sigma_w"], rel=1e-12)
+    assert res.to_dict()["signal"] == res.signal
