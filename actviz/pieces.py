@@ -18,20 +18,24 @@ NONSMOOTH = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.Max, sympy.Min)
 MAX_PIECES = 12  # Piecewise forms with more pieces than this are made canonical
 
 
-def candidate_points(expr: sympy.Expr) -> list[sympy.Expr]:
-    """Real points where the expression may fail to be smooth (sorted, exact)."""
+def nonsmooth_solutions(expr: sympy.Expr, nonsmooth_of: sympy.Expr | None = None
+                        ) -> list[sympy.Expr]:
+    """The real solutions in x (in order of discovery, unique, possibly in terms of other
+    symbols) of the boundaries of ``expr``'s Piecewise conditions and of the zeros of the
+    arguments of Abs, sign, Heaviside, Max and Min (those of ``nonsmooth_of``, default
+    ``expr``)."""
     args = []
     for pw in expr.atoms(sympy.Piecewise):
         for _, cond in pw.args:
             args += [rel.lhs - rel.rhs for rel in cond.atoms(sympy.core.relational.Relational)]
-    for f in expr.atoms(*NONSMOOTH):
+    for f in (expr if nonsmooth_of is None else nonsmooth_of).atoms(*NONSMOOTH):
         if isinstance(f, (sympy.Max, sympy.Min)):
             a = f.args
             args += [a[i] - a[j] for i in range(len(a)) for j in range(i + 1, len(a))]
         else:
             args.append(f.args[0])
-    points = set()
-    for a in set(args):
+    points = []
+    for a in dict.fromkeys(args):
         if not a.has(X):
             continue
         try:
@@ -39,8 +43,15 @@ def candidate_points(expr: sympy.Expr) -> list[sympy.Expr]:
         except (NotImplementedError, ValueError, TypeError):
             continue
         for s in sols:
-            if s.is_real is not False and s.is_finite is not False and not s.free_symbols:
-                points.add(sympy.nsimplify(s) if s.is_Float and abs(s) < 1e6 else s)
+            if s.is_real is not False and s.is_finite is not False and s not in points:
+                points.append(s)
+    return points
+
+
+def candidate_points(expr: sympy.Expr) -> list[sympy.Expr]:
+    """Real points where the expression may fail to be smooth (sorted, exact)."""
+    points = {sympy.nsimplify(s) if s.is_Float and abs(s) < 1e6 else s
+              for s in nonsmooth_solutions(expr) if not s.free_symbols}
     return sorted(points, key=lambda p: float(p))
 
 

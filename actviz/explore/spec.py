@@ -64,31 +64,9 @@ def kink_points(func: symbolic.Function) -> list[sympy.Expr]:
     its Piecewise conditions and the zeros of the arguments of Abs, sign, Heaviside, Max
     and Min, solved for x (the page evaluates them and keeps those where some order jumps)."""
     from actviz.kinks import _piecewise
-    from actviz.pieces import NONSMOOTH
+    from actviz.pieces import nonsmooth_solutions
 
-    expr = _piecewise(func.expr)
-    args = []
-    for pw in expr.atoms(sympy.Piecewise):
-        for _, cond in pw.args:
-            args += [r.lhs - r.rhs for r in cond.atoms(sympy.core.relational.Relational)]
-    for f in func.expr.atoms(*NONSMOOTH):
-        if isinstance(f, (sympy.Max, sympy.Min)):
-            a = f.args
-            args += [a[i] - a[j] for i in range(len(a)) for j in range(i + 1, len(a))]
-        else:
-            args.append(f.args[0])
-    points = []
-    for a in dict.fromkeys(args):
-        if not a.has(X):
-            continue
-        try:
-            sols = sympy.solve(sympy.Eq(a, 0), X)
-        except (NotImplementedError, ValueError, TypeError):
-            continue
-        for s in sols:
-            if s.is_real is not False and s.is_finite is not False and s not in points:
-                points.append(s)
-    return points
+    return nonsmooth_solutions(_piecewise(func.expr), func.expr)
 
 
 def slider(name: str, default: str) -> dict:

@@ -114,3 +114,10 @@ def opened(browser):
     yield open_
     for p in pages:
         p.close()
+
+
+@pytest.fixture(scope="session")
+def opened_class():
+    """:class:`Opened`, for the tests (a conftest is not importable by name under pytest's
+    default import mode)."""
+    return Opened

@@ -40,22 +40,18 @@ def small_page(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def small(browser, small_page):
+def small(browser, small_page, opened_class):
     """One load of the small page, shared by the tests that go from state to state through
     the hash (a load costs seconds: 3.6 MB of script)."""
-    from tests.explore.conftest import Opened
-
-    page = Opened(browser, str(small_page))
+    page = opened_class(browser, str(small_page))
     yield page
     page.close()
 
 
 @pytest.fixture(scope="module")
-def drawn(browser, full_page):
+def drawn(browser, full_page, opened_class):
     """Every entry chosen in the picker in turn: what was plotted and the kinks found."""
-    from tests.explore.conftest import Opened
-
-    page = Opened(browser, str(full_page))
+    page = opened_class(browser, str(full_page))
     out = page.js("""async keys => { const out = [], ui = actvizExplore.ui();
         for (const k of keys) {
           ui.select.value = k;  // Bokeh runs the callback soon after, not at once
