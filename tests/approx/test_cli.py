@@ -64,13 +64,17 @@ def test_text_report_pwl_with_figure_and_code(tmp_path):
     assert "def approx(x):" in r.output and f"wrote {out}" in r.output
 
 
-def test_train_runs_the_xor_nets():
+@pytest.fixture(scope="module")
+def trained():
     from actviz.approx import approximate
     from actviz.xor import XorConfig
 
-    res = approximate("sigmoid", fit="hard_sigmoid", params={"beta": "0.5"}, dtypes=(),
-                      cost=False, train=XorConfig(seeds=3, epochs=200))
-    d = res.to_dict()
+    return approximate("sigmoid", fit="hard_sigmoid", params={"beta": "0.5"}, dtypes=(),
+                       cost=False, train=XorConfig(seeds=3, epochs=200))
+
+
+def test_train_runs_the_xor_nets(trained):
+    d = trained.to_dict()
     assert [a["act"] for a in d["train"]["activations"]][0] == "sigmoid"
     assert len(d["train"]["activations"]) == 2
 
@@ -120,16 +124,13 @@ def test_bad_input_is_one_line(args, message, tmp_path, monkeypatch):
     assert not os.listdir(tmp_path)  # nothing half-written
 
 
-def test_train_compares_the_signal_propagation():
+def test_train_compares_the_signal_propagation(trained):
     """The fitted clipped line keeps hard_sigmoid's dead units; the summary is the signal
     analysis's own numbers."""
     from actviz import symbolic
-    from actviz.approx import approximate
     from actviz.meanfield import Phi, edge_of_chaos
-    from actviz.xor import XorConfig
 
-    res = approximate("sigmoid", fit="hard_sigmoid", cost=False, dtypes=[],
-                      train=XorConfig(seeds=2, epochs=50))
+    res = trained
     target, fitted = res.signal
     assert target["name"] == "sigmoid" and target["dead_fraction"] == 0.0
     assert fitted["dead_fraction"] > 0.0
