@@ -15,19 +15,27 @@ fits), :mod:`.pwl` (piecewise-linear), :mod:`.remez` (polynomials, rationals),
 """
 
 from actviz.approx.report import format_text
-from actviz.approx.run import DEFAULT_RANGE, Approximation, ApproxResult, approximate, assess
+from actviz.approx.run import (
+    DEFAULT_RANGE,
+    Approximation,
+    ApproxResult,
+    approximate,
+    assess,
+    default_dtypes,
+)
 
 
-def certify_pair(approx, target, x_range=DEFAULT_RANGE, dtypes=("float16", "bfloat16")):
+def certify_pair(approx, target, x_range=DEFAULT_RANGE, dtypes=None):
     """The checks of ``approx`` against ``target`` (specs or symbolic Functions) as an
-    :class:`Approximation` (errors, where, what was checked)."""
+    :class:`Approximation` (errors, where, what was checked); ``dtypes`` default to
+    :func:`default_dtypes`."""
     from actviz import symbolic
 
     g = approx if hasattr(approx, "expr") else symbolic.load(approx)
     f = target if hasattr(target, "expr") else symbolic.load(target)
     a = Approximation(g.label, "existing", str(g.expr), dict(g.params), g)
-    return assess(a, f, x_range, list(dtypes))
+    return assess(a, f, x_range, list(default_dtypes() if dtypes is None else dtypes))
 
 
-__all__ = ["approximate", "ApproxResult", "Approximation", "format_text", "certify_pair",
-           "DEFAULT_RANGE"]
+__all__ = ["default_dtypes", "approximate", "ApproxResult", "Approximation", "format_text",
+           "certify_pair", "DEFAULT_RANGE"]

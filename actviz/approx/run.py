@@ -17,7 +17,15 @@ from actviz.errors import ActvizError
 
 DEFAULT_RANGE = (-8.0, 8.0)
 METRICS = ("max", "l2")
-DEFAULT_DTYPES = ("float16", "bfloat16")
+DEFAULT_DTYPES = ("float16", "bfloat16")  # bfloat16 where ml_dtypes is installed
+
+
+def default_dtypes() -> tuple[str, ...]:
+    """The exhaustive checks run by default: float16, and bfloat16 when ml_dtypes (a
+    dependency of actviz) is importable."""
+    from actviz.stability.dtypes import bfloat16
+
+    return DEFAULT_DTYPES if bfloat16() is not None else ("float16",)
 
 
 @dataclass
@@ -207,7 +215,7 @@ def assess(a: Approximation, target, x_range, dtypes, backend="auto") -> Approxi
 
 def approximate(target: str, *, fit=None, params=None, pwl=None, poly=None, rational=None,
                 x_range=None, metric: str = "max", continuous: bool = True, compare=(),
-                dtypes=DEFAULT_DTYPES, cost: bool = True, train=None,
+                dtypes=None, cost: bool = True, train=None,
                 backend: str = "auto") -> ApproxResult:
     """Design, certify and time approximations of ``target`` (see :mod:`actviz.approx`).
 
@@ -228,6 +236,8 @@ def approximate(target: str, *, fit=None, params=None, pwl=None, poly=None, rati
     if rational is not None:
         parse_rational(rational)
     x_range = check_finite_range(*(x_range or DEFAULT_RANGE))
+    if dtypes is None:
+        dtypes = default_dtypes()
     dtypes = parse_dtypes(",".join(dtypes)) if dtypes else []
     bad = [d for d in dtypes if d not in certify.DTYPE_CHECKS]
     if bad:

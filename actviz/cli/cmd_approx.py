@@ -62,7 +62,7 @@ eoc_sigma_w, eoc_q_star, eoc_note, dead_fraction; or null)}.
               help="Exhaustive checks: float16 and bfloat16 (every finite value, a second), "
                    "float32 (every value in --range: 2.2e9 in [-8, 8], 2 to 8 minutes with "
                    "numba on 2 busy cores; without numba at most 2^25 values) "
-                   "[default: float16,bfloat16].")
+                   "[default: float16,bfloat16; float16 alone without ml_dtypes].")
 @click.option("--cost/--no-cost", default=True, show_default=True,
               help="Time each forward kernel (float32, 2^20 values) and count operations.")
 @click.option("--train", is_flag=True,
@@ -97,7 +97,7 @@ def command(target, fit, params, pwl, poly, rational, x_range, metric, continuou
     """
     if output is not None:
         check_output_path(output)
-    from actviz.approx import approximate, format_text
+    from actviz.approx import approximate, default_dtypes, format_text
     from actviz.errors import ActvizError
 
     if seeds < 1:
@@ -107,7 +107,7 @@ def command(target, fit, params, pwl, poly, rational, x_range, metric, continuou
         from actviz.xor import XorConfig
 
         config = XorConfig(seeds=seeds).validate()
-    chosen = split_list(dtypes) if dtypes else ["float16", "bfloat16"]
+    chosen = split_list(dtypes) if dtypes else list(default_dtypes())
     result = approximate(target, fit=fit, params=parse_params(params), pwl=pwl, poly=poly,
                          rational=rational, x_range=x_range or None, metric=metric,
                          continuous=continuous, compare=split_list(compare), dtypes=chosen,
