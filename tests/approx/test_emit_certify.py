@@ -208,3 +208,12 @@ def test_rational_beats_the_polynomial_of_as_many_coefficients():
     poly = np.abs(C.Chebyshev(remez.poly(f, 5, (-4.0, 4.0)), domain=[-4, 4])(xs)
                   - np.tanh(xs)).max()
     assert rat < poly / 3
+
+
+def test_default_checks_without_ml_dtypes(monkeypatch):
+    """Without ml_dtypes the default exhaustive check is float16 alone, not an error."""
+    from actviz.approx import default_dtypes
+
+    assert default_dtypes() == ("float16", "bfloat16")
+    monkeypatch.setattr("actviz.stability.dtypes.bfloat16", lambda: None)
+    assert default_dtypes() == ("float16",)
