@@ -14,6 +14,9 @@ from conftest import run_cli
 
 README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
 SKIP = ("actviz bench",)  # timings of one machine
+# where SLSQP ends on the smooth gate depends on the last bits of the kernels' sigmoid, so
+# this block is the numba backend's (the README says what the NumPy fallback prints)
+NUMBA_ONLY = ("actviz optimize-constraint",)
 
 
 def _blocks():
@@ -37,13 +40,15 @@ def test_readme_has_recorded_outputs():
 
 @pytest.mark.parametrize("cmd,want", BLOCKS, ids=[c for c, _ in BLOCKS])
 def test_recorded_output_is_current(cmd, want, monkeypatch, tmp_path):
+    from actviz import kernels
+
+    if "numba" not in kernels.backends() and cmd.startswith(NUMBA_ONLY):
+        pytest.skip("recorded with the numba backend; the NumPy fallback ends SLSQP elsewhere")
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.chdir(tmp_path)
     r = run_cli(shlex.split(cmd)[1:])
     got = [ln.rstrip() for ln in r.output.splitlines()]
     want = [ln.rstrip() for ln in want]
-    from actviz import kernels
-
     if "numba" not in kernels.backends():  # recorded with numba: the same numbers on NumPy
         want = [ln.replace("[numba]", "[numpy]") for ln in want]
     if not any(ln.strip() == "..." for ln in want):
