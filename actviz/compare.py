@@ -60,22 +60,15 @@ class Comparison:
         return out
 
 
-def _kink_xs(func) -> list[float]:
-    from actviz import pieces
-
-    try:
-        return [float(p) for p in pieces.candidate_points(func.expr)]
-    except (TypeError, ValueError):
-        return []
-
-
 def compare(func, ref, orders: int, x_range: tuple[float, float]) -> Comparison:
     """Errors of ``func`` against ``ref`` (both :class:`actviz.symbolic.Function`) for
     orders 0..``orders`` on ``x_range``."""
     import numpy as np
 
     lo, hi = x_range
-    kinks = [k for k in _kink_xs(func) + _kink_xs(ref) if lo < k < hi]
+    from actviz import pieces
+
+    kinks = pieces.float_points(func.expr, lo, hi) + pieces.float_points(ref.expr, lo, hi)
     x = np.unique(np.concatenate([np.linspace(lo, hi, GRID), kinks]))
     res = Comparison(func.label, ref.label, (float(lo), float(hi)))
     for k in range(orders + 1):

@@ -10,6 +10,8 @@ pieces (one per combination of conditions), the function itself 9; the rest of a
 
 from __future__ import annotations
 
+import math
+
 import sympy
 
 from actviz.expr import X
@@ -53,6 +55,17 @@ def candidate_points(expr: sympy.Expr) -> list[sympy.Expr]:
     points = {sympy.nsimplify(s) if s.is_Float and abs(s) < 1e6 else s
               for s in nonsmooth_solutions(expr) if not s.free_symbols}
     return sorted(points, key=lambda p: float(p))
+
+
+def float_points(expr: sympy.Expr, lo: float = -math.inf, hi: float = math.inf
+                 ) -> list[float]:
+    """:func:`candidate_points` as sorted finite floats in (lo, hi); none where sympy cannot
+    place them."""
+    try:
+        pts = [float(p) for p in candidate_points(expr)]
+    except (TypeError, ValueError):
+        return []
+    return sorted({p for p in pts if lo < p < hi and math.isfinite(p)})
 
 
 def _piece_at(pw: sympy.Piecewise, x0) -> sympy.Expr | None:

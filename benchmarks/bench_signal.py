@@ -49,7 +49,7 @@ def matmul_only(cfg: SimConfig, sw: float, sb: float):
     dtype = np.float32 if cfg.dtype == "float32" else np.float64
     rng = np.random.default_rng(np.random.SeedSequence(cfg.seed))
     x = _inputs(rng, cfg, dtype)
-    weights = list(_layers(rng, cfg, sw, sb, dtype))
+    weights = list(_layers(rng, cfg.depth, cfg.width, sw, sb, dtype))
     g = rng.standard_normal((cfg.samples, cfg.width)).astype(dtype)
     hs = []
     for w, b in weights:

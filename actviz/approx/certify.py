@@ -1,7 +1,7 @@
 """The error of an approximation g against a target f, checked rather than estimated.
 
 - ``real``: every real x in the range. The range is cut at the breakpoints of both functions
-  (the points where either may fail to be smooth, :func:`actviz.pieces.candidate_points`);
+  (the points where either may fail to be smooth, :func:`actviz.pieces.float_points`);
   inside each piece |g - f| (and |g' - f'|) is smooth, so its supremum is attained at a zero
   of the error's derivative or approached at the piece's ends. Each piece is sampled on a
   dense grid (float64, through the kernels), every local maximum of the grid is located by
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from actviz.approx import curves
+from actviz.pieces import float_points
 
 PIECE_GRID = 2001
 GOLDEN_STEPS = 40  # bracket 2/2000 of a piece -> 1e-11 of it; the value is then taken at 30 digits
@@ -119,7 +120,7 @@ def real(g, f, x_range) -> Check:
     """The real-number check of ``g`` against ``f`` (symbolic Functions) on ``x_range``."""
     t0 = time.perf_counter()
     lo, hi = x_range
-    cuts = sorted(set(curves.breakpoints(g, lo, hi)) | set(curves.breakpoints(f, lo, hi)))
+    cuts = sorted(set(float_points(g.expr, lo, hi)) | set(float_points(f.expr, lo, hi)))
     edges = [lo, *cuts, hi]
     e0, x0 = _real_order(g, f, 0, edges)
     e1, x1 = _real_order(g, f, 1, edges)
@@ -190,7 +191,7 @@ def zero_derivative(g, x_range) -> list[list]:
     width = hi - lo
     out_l = lo - width * np.logspace(-9, 6, 200)[::-1]
     out_r = hi + width * np.logspace(-9, 6, 200)
-    inside = curves.grid(lo, hi, 20001, curves.breakpoints(g, lo, hi))
+    inside = curves.grid(lo, hi, 20001, float_points(g.expr, lo, hi))
     xs = np.concatenate([out_l, inside, out_r])
     zero = curves.values(g, xs, 1) == 0
     out = []

@@ -109,17 +109,6 @@ def grid(lo: float, hi: float, n: int, extra=()):
     return np.unique(np.concatenate(pts))
 
 
-def breakpoints(func, lo: float = -math.inf, hi: float = math.inf) -> list[float]:
-    """The points where ``func`` (a symbolic.Function) may fail to be smooth, in (lo, hi)."""
-    from actviz import pieces
-
-    try:
-        pts = [float(p) for p in pieces.candidate_points(func.expr)]
-    except (TypeError, ValueError):
-        pts = []
-    return sorted({p for p in pts if lo < p < hi and math.isfinite(p)})
-
-
 def asymptote(func, side: int):
     """(slope, intercept) of the line ``func`` approaches as x -> side*inf (side = +-1), or
     None where it approaches none (measured at |x| = 1e4 and 1e6, through the kernels)."""

@@ -24,6 +24,7 @@ import numpy as np
 from actviz import catalog
 from actviz.approx import curves
 from actviz.errors import ActvizError
+from actviz.pieces import float_points
 
 FIT_GRID = 1001
 RESTARTS = 6
@@ -100,7 +101,7 @@ def fit(target, fam: Family, x_range, metric: str = "max") -> dict[str, str]:
     from scipy.optimize import minimize
 
     lo, hi = x_range
-    xs = curves.grid(lo, hi, FIT_GRID, curves.breakpoints(target, lo, hi))
+    xs = curves.grid(lo, hi, FIT_GRID, float_points(target.expr, lo, hi))
 
     from actviz import kernels
 

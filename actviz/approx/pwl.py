@@ -25,6 +25,7 @@ import numpy as np
 
 from actviz.approx import curves
 from actviz.errors import ActvizError
+from actviz.pieces import float_points
 
 LP_GRID = 401
 MAX_PIECES = 12
@@ -186,7 +187,7 @@ def fit(target, n: int, x_range, *, continuous: bool = True, metric: str = "max"
         raise ActvizError(f"--pwl must be from 1 to {MAX_PIECES} pieces, got {n}")
     lo, hi = x_range
     left, right = curves.asymptote(target, -1), curves.asymptote(target, 1)
-    base = curves.grid(lo, hi, LP_GRID, curves.breakpoints(target, lo, hi))
+    base = curves.grid(lo, hi, LP_GRID, float_points(target.expr, lo, hi))
     fb = curves.values(target, base)
     if n == 1:
         lay = Layout(np.array([0.5 * (lo + hi)]), None, None, True)
@@ -236,7 +237,7 @@ def fit(target, n: int, x_range, *, continuous: bool = True, metric: str = "max"
             z, best = np.asarray(res.x), float(res.fun)
     b = _breaks(z, lo, hi)
     lay = Layout(b, left, right, continuous)
-    xs = curves.grid(lo, hi, 8 * LP_GRID, [*curves.breakpoints(target, lo, hi), *b])
+    xs = curves.grid(lo, hi, 8 * LP_GRID, [*float_points(target.expr, lo, hi), *b])
     u, spec, _ = solve(lay, xs, curves.values(target, xs), metric)
     if u is None:
         raise ActvizError(f"--pwl {n}: the linear program found no solution")

@@ -15,6 +15,7 @@ from actviz.cli.options import (
     parse_params,
 )
 
+# actviz.meanfield.INITS, repeated here so that the CLI imports nothing heavy (tested equal)
 INITS = ("torch-default", "kaiming", "xavier", "lecun", "eoc")
 MAX_EOC_POINTS = 1000
 

@@ -16,8 +16,6 @@ from actviz.figures import pyplot, styled
 
 @styled
 def draw(result, data):
-    from matplotlib.colors import LogNorm
-
     plt = pyplot()
     n = len(result.results)
     fig = plt.figure(figsize=(15.0, 6.4 * n), layout="constrained")
@@ -25,7 +23,7 @@ def draw(result, data):
     for sub, r, d in zip(rows, result.results, data):
         axes = sub.subplots(2, 4)
         sub.suptitle(f"{r.phi.label}: signal propagation at initialization", fontsize=11)
-        _phase(axes[0, 0], r, d, LogNorm)
+        _phase(axes[0, 0], r, d)
         _cmap(axes[0, 1], r, d)
         for ax, (pt, land) in zip(axes[0, 2:], d["landscapes"]):
             _landscape(ax, pt, land)
@@ -33,7 +31,9 @@ def draw(result, data):
     return fig
 
 
-def _phase(ax, r, d, LogNorm):
+def _phase(ax, r, d):
+    from matplotlib.colors import LogNorm
+
     chi = d["chi1"]
     finite = np.isfinite(chi) & (chi > 0)
     if finite.any():

@@ -4,8 +4,6 @@ and the facts the integrals need (breakpoints, jumps, zero-gradient intervals, m
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from actviz import kernels
@@ -29,10 +27,10 @@ class Phi:
         self.plan = kernels.plan(fn)
         self.backend = kernels.choose(backend)
         with budget.time_limit(SYMBOLIC_BUDGET_S, f"finding the kinks of {fn.label}"):
-            pts = [float(p) for p in pieces.candidate_points(kinks._piecewise(fn.expr))]
+            pts = pieces.float_points(kinks._piecewise(fn.expr))
             self.zero_grad = zero_gradient_intervals(fn.derivative(1))
             found = kinks.find(fn, 1) if pts else []
-        self.breakpoints = sorted({p for p in pts if math.isfinite(p)})
+        self.breakpoints = pts
         self.jumps = [k.x for k in found if k.order == 0]
         y = self.f(CHECK_GRID)
         d = self.d1(CHECK_GRID)
@@ -44,7 +42,6 @@ class Phi:
                               "real line")
         self.max_abs_d1 = float(np.max(np.abs(d)))
         self.at_zero = float(self.f(np.zeros(1))[0])
-        self.d1_at_zero = float(self.d1(np.zeros(1))[0])
 
     def _eval(self, x, order: int):
         x = np.asarray(x, dtype=np.float64)
@@ -56,9 +53,6 @@ class Phi:
 
     def d1(self, x):
         return self._eval(x, 1)
-
-    def d2(self, x):
-        return self._eval(x, 2)
 
     # Gaussian expectations at scales s = sqrt(q), vectorized over s
     def second_moment(self, scales):

@@ -10,7 +10,7 @@ curve costs two vectorized integrals plus a few dozen scalar ones per point.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,7 +25,6 @@ HOMOGENEOUS_TOL = 1e-10
 class EdgeOfChaos:
     points: list[dict]  # sigma_b, sigma_w, q_star
     note: str = ""
-    missing: list[float] = field(default_factory=list)  # sigma_b values without a point
 
     def to_dict(self) -> dict:
         from actviz.text import json_number
@@ -46,20 +45,18 @@ def edge_of_chaos(phi, sigma_bs=DEFAULT_SIGMA_B) -> EdgeOfChaos:
         return EdgeOfChaos([], f"{phi.label} jumps at x = "
                            + ", ".join(f"{x:g}" for x in phi.jumps)
                            + ": the correlation map has an infinite slope at c = 1, so every "
-                           "point is chaotic and there is no edge of chaos",
-                           [float(b) for b in sigma_bs])
+                           "point is chaotic and there is no edge of chaos")
     s, w2 = _s_of_q(phi, Q_GRID)
     ok = np.isfinite(s) & np.isfinite(w2) & (w2 > 0)
     if not ok.any():
-        return EdgeOfChaos([], f"φ' of {phi.label} vanishes: no χ₁ = 1 anywhere",
-                           [float(b) for b in sigma_bs])
+        return EdgeOfChaos([], f"φ' of {phi.label} vanishes: no χ₁ = 1 anywhere")
     if np.all(np.abs(s[ok]) <= HOMOGENEOUS_TOL * Q_GRID[ok]):
         sw = math.sqrt(float(np.median(w2[ok])))
         return EdgeOfChaos(
             [{"sigma_b": 0.0, "sigma_w": sw, "q_star": None}],
             f"{phi.label} is positively homogeneous (φ(a x) = a φ(x) for a > 0): χ₁ = 1 "
             f"only at σ_b = 0, σ_w = {sw:.10g}, where every q is a fixed point; no "
-            "curve for σ_b > 0", [float(b) for b in sigma_bs if b != 0])
+            "curve for σ_b > 0")
     found, brackets, missing = {}, [], []
     for sb in sigma_bs:
         sb = float(sb)
@@ -93,7 +90,7 @@ def edge_of_chaos(phi, sigma_bs=DEFAULT_SIGMA_B) -> EdgeOfChaos:
                 + f" with q* in [{Q_GRID[0]:g}, {Q_GRID[-1]:g}]")
     if not points and not note:
         note = "no edge of chaos"
-    return EdgeOfChaos(points, note, missing)
+    return EdgeOfChaos(points, note)
 
 
 def _solve(f, a, b, fa, fb, iterations: int = 100):

@@ -83,9 +83,9 @@ def _inputs(rng, cfg: SimConfig, dtype):
     return (x * math.sqrt(n)).astype(dtype)
 
 
-def _layers(rng, cfg: SimConfig, sw: float, sb: float, dtype):
-    n = cfg.width
-    for _ in range(cfg.depth):
+def _layers(rng, depth: int, n: int, sw: float, sb: float, dtype):
+    """``depth`` square layers (weights scaled to N(0, sw^2 / n), biases N(0, sb^2))."""
+    for _ in range(depth):
         w = rng.standard_normal((n, n), dtype=np.float32 if dtype == np.float32 else np.float64)
         w *= sw / math.sqrt(n)
         b = (rng.standard_normal(n) * sb).astype(dtype)
@@ -104,7 +104,8 @@ def simulate(phi, sw: float, sb: float, cfg: SimConfig, progress=None) -> dict:
         xp = np
     rng = np.random.default_rng(np.random.SeedSequence(cfg.seed))
     x = xp.asarray(_inputs(rng, cfg, dtype))
-    weights = [(xp.asarray(w), xp.asarray(b)) for w, b in _layers(rng, cfg, sw, sb, dtype)]
+    weights = [(xp.asarray(w), xp.asarray(b))
+               for w, b in _layers(rng, cfg.depth, cfg.width, sw, sb, dtype)]
     g = xp.asarray(rng.standard_normal((cfg.samples, cfg.width)).astype(dtype))
     thr = SATURATED * phi.max_abs_d1
     out = {k: [] for k in ("variance", "correlation", "grad_norm", "dead_fraction",
@@ -134,6 +135,8 @@ def simulate(phi, sw: float, sb: float, cfg: SimConfig, progress=None) -> dict:
         grads = [0.0] * cfg.depth
         delta = kernels.backward(phi.plan, g, x=hs[-1], backend=backend)
         grads[-1] = rms(delta)
+        if progress is not None:
+            progress(1)
         for i in range(cfg.depth - 2, -1, -1):
             dy = delta @ weights[i + 1][0].T
             delta = kernels.backward(phi.plan, dy, x=hs[i], backend=backend)
@@ -159,9 +162,8 @@ def landscape(phi, sw: float, sb: float, *, depth: int = 10, width: int = 128,
     if backend == "cupy":
         import cupy as xp
     x = xp.asarray(x.astype(np.float64))
-    cfg = SimConfig(depth=depth, width=width, samples=2, dtype="float64")
     with np.errstate(all="ignore"):
-        for w, bias in _layers(rng, cfg, sw, sb, np.float64):
+        for w, bias in _layers(rng, depth, width, sw, sb, np.float64):
             x = kernels.forward(phi.plan, x @ xp.asarray(w) + xp.asarray(bias), backend=backend)
         r = xp.asarray(rng.standard_normal(width))
         y = (x @ r) / math.sqrt(width)

@@ -86,3 +86,10 @@ def test_result_in_a_notebook():
     html = r._repr_html_()
     assert "signal: tanh" in html and "q_star" in html and "<table" in html
     assert repr(r) == "<SignalResult tanh critical (chi1 = 1)>"
+
+
+def test_the_cli_offers_the_library_inits():
+    from actviz.cli import cmd_signal
+    from actviz.meanfield import INITS
+
+    assert cmd_signal.INITS == INITS
