@@ -1,14 +1,18 @@
-"""A disk cache of the symbolic analysis: kinks and properties of a resolved function.
+"""A disk cache of the symbolic analysis of a resolved function: kinks and properties
+(``actviz show``), the marks of a plot (kinks, f' = 0 intervals, extrema).
 
 Computing the properties of a function takes sympy seconds (limits, solving conditions, the
 high-precision checks); the answer depends only on the function and on the code and
-libraries that compute it. So :func:`describe` stores it in a cache folder
+libraries that compute it. So :func:`actviz.describe.describe` and
+:mod:`actviz.figures.marks` store it in a cache folder
 (``$ACTVIZ_CACHE_DIR``, else ``$XDG_CACHE_HOME/actviz`` or ``~/.cache/actviz``; a private
 folder under the system's temporary folder where that cannot be written; nothing where
-neither can), keyed by a hash of the function's expression and parameters, the versions of
+neither can), keyed by a hash of the function's identity (:func:`identity`), the versions of
 actviz, sympy, mpmath, numpy and scipy, and the source of the modules that compute the
-analysis, so a changed install never reads an old answer. ``use=False`` (the commands'
-``--no-cache``) bypasses it. Entries are written atomically; a damaged entry is recomputed.
+analysis, so a changed install never reads an old answer. Entries hold plain records
+(floats, strings, :mod:`actviz.kink_records`), so reading one imports no sympy.
+``use=False`` (the commands' ``--no-cache``) bypasses it. Entries are written atomically;
+a damaged entry is recomputed.
 """
 
 from __future__ import annotations
@@ -21,21 +25,30 @@ import tempfile
 
 from actviz import __version__
 
-_SOURCES = ("catalog/entries.py", "expr.py", "symbolic.py", "numeric.py", "pieces.py",
-            "kinks.py", "properties.py", "domain.py", "critical.py", "gauss.py",
-            "sym_functions.py", "describe.py")
+_SOURCES = ("catalog/entries.py", "catalog/records.py", "catalog/__init__.py", "expr.py",
+            "symbolic.py", "numeric.py", "pieces.py", "kinks.py", "kink_records.py",
+            "properties.py", "domain.py", "critical.py", "gauss.py", "sym_functions.py",
+            "describe.py", "render.py", "figures/marks.py", "xor/net.py")
+
+
+def _versions() -> tuple:
+    """The versions of the libraries the analysis runs on, read from their installed
+    metadata (no import: a cached plot does not import sympy)."""
+    from importlib import metadata
+
+    out = []
+    for dist in ("sympy", "mpmath", "numpy", "scipy"):
+        try:
+            out.append(metadata.version(dist))
+        except metadata.PackageNotFoundError:
+            out.append(None)
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)
 def _stamp() -> str:
-    import mpmath
-    import numpy
-    import scipy
-    import sympy
-
     h = hashlib.sha256()
-    h.update(repr((__version__, sympy.__version__, mpmath.__version__, numpy.__version__,
-                   scipy.__version__)).encode())
+    h.update(repr((__version__,) + _versions()).encode())
     root = os.path.dirname(os.path.abspath(__file__))
     for rel in _SOURCES:
         with open(os.path.join(root, rel), "rb") as fh:
@@ -60,11 +73,21 @@ def folder() -> str | None:
     return None
 
 
-def key(func, order: int) -> str:
+def identity(func) -> tuple:
+    """What determines a function's analysis: a catalog entry by its resolved name,
+    parameter values and expression text (no sympy needed); an expression by its sympy
+    tree and parameters."""
+    res = getattr(func, "resolved", None)
+    if res is not None:
+        return ("catalog", res.name, tuple(sorted(res.params.items())), res.expr)
     import sympy
 
-    text = repr((_stamp(), sympy.srepr(func.expr), func.name, sorted(func.params.items()),
-                 order))
+    return ("expr", sympy.srepr(func.expr), func.name, tuple(sorted(func.params.items())))
+
+
+def key(func, *what) -> str:
+    """The cache key of the analysis ``what`` (a tuple of plain values) of ``func``."""
+    text = repr((_stamp(), identity(func)) + what)
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 

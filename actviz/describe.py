@@ -19,10 +19,24 @@ class Description:
     order: int
     kinks: list
     properties: props_mod.Properties | None  # None while a parameter has no value
+    use_cache: bool = False
 
     def formulas(self, fmt: str = "unicode", width: int | None = None) -> list[str]:
-        """f, f', ..., rendered (index = order), 2-D text wrapped at ``width``."""
-        return [render(self.func.derivative(k), fmt, width) for k in range(self.order + 1)]
+        """f, f', ..., rendered (index = order), 2-D text wrapped at ``width``; from the
+        disk cache where ``use_cache`` (rendering, like differentiating, takes sympy time)."""
+        def make():
+            return [render(self.func.derivative(k), fmt, width) for k in range(self.order + 1)]
+
+        if not self.use_cache or self.func.free:
+            return make()
+        from actviz import cache
+
+        k = cache.key(self.func, "formulas", self.order, fmt, width)
+        hit = cache.load(k)
+        if hit is None:
+            hit = make()
+            cache.store(k, hit)
+        return hit
 
     @property
     def convention(self) -> str:
@@ -37,9 +51,9 @@ class Description:
             "params": {k: float(v) for k, v in f.float_params().items()},
             "params_exact": dict(f.params),
             "free_parameters": list(f.free),
-            "expr": render(f.expr, "sympy"),
-            "derivatives": [render(f.derivative(k), "sympy") for k in range(1, self.order + 1)],
-            "latex": [render(f.derivative(k), "latex") for k in range(self.order + 1)],
+            "expr": self.formulas("sympy")[0],
+            "derivatives": self.formulas("sympy")[1:],
+            "latex": self.formulas("latex"),
             "kinks": [k.to_dict() for k in self.kinks],
             "convention": self.convention,
             "properties": self.properties.to_dict() if self.properties else None,
@@ -57,13 +71,14 @@ def describe(func: Function, order: int = 2, use_cache: bool = True) -> Descript
     if use_cache and not func.free:
         from actviz import cache
 
-        k = cache.key(func, max(order, 2))
+        k = cache.key(func, "describe", max(order, 2))
         hit = cache.load(k)
         if hit is not None:
-            return Description(func, order, *hit)
+            return Description(func, order, *hit, use_cache=True)
         desc = describe(func, order, use_cache=False)
         if not any("took longer" in why for why in desc.properties.not_computed.values()):
             cache.store(k, (desc.kinks, desc.properties))  # a budget-limited answer is not kept
+        desc.use_cache = True
         return desc
     for k in range(1, order + 1):
         func.derivative(k)

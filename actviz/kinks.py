@@ -10,54 +10,16 @@ one-sided limits (or a value that differs from both).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sympy
 
 from actviz.expr import X
+from actviz.kink_records import Jump, Kink, kind_name
 from actviz.pieces import NONSMOOTH as _NONSMOOTH
 from actviz.pieces import candidate_points
-from actviz.text import json_number
+
+__all__ = ["Jump", "Kink", "kind_name", "find", "one_sided", "value_at", "real_value"]
 
 _EPS = sympy.Rational(1, 10**40)
-
-
-@dataclass(frozen=True)
-class Jump:
-    order: int  # 0: f, 1: f', ...
-    left: float
-    right: float
-    value: float  # the kernel convention at the point
-
-    @property
-    def jumps(self) -> bool:
-        return not _close(self.left, self.right)
-
-
-@dataclass(frozen=True)
-class Kink:
-    x: float
-    x_exact: str  # sympy text of the point, e.g. "-5/2"
-    kind: str  # "jump" (f discontinuous), "kink" (f' jumps), "jump in f''" ...
-    order: int  # lowest order with a jump
-    orders: tuple[Jump, ...]  # one-sided limits and convention for every order checked
-
-    def to_dict(self) -> dict:
-        return {
-            "x": self.x,
-            "x_exact": self.x_exact,
-            "kind": self.kind,
-            "order": self.order,
-            "one_sided": [
-                {"order": j.order, "left": json_number(j.left), "right": json_number(j.right),
-                 "value": json_number(j.value)}
-                for j in self.orders
-            ],
-        }
-
-
-def kind_name(order: int) -> str:
-    return {0: "jump", 1: "kink"}.get(order, "jump in f" + "'" * order)
 
 
 def _piecewise(expr: sympy.Expr) -> sympy.Expr:
@@ -118,13 +80,3 @@ def find(func, max_order: int = 2) -> list[Kink]:
             order = bad[0]
             kinks.append(Kink(float(p), sympy.sstr(p), kind_name(order), order, tuple(jumps)))
     return kinks
-
-
-def _close(a: float, b: float) -> bool:
-    import math
-
-    if a == b:
-        return True
-    if not (math.isfinite(a) and math.isfinite(b)):
-        return False  # -inf and inf (sqrt|x|' at 0) differ; NaN is never close
-    return abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))

@@ -13,13 +13,12 @@ forms, no overflow warnings); ``f.mpmath(order)`` an mpmath scalar function (bot
 from __future__ import annotations
 
 import functools
-import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import sympy
 
-from actviz import budget, catalog, pieces
+from actviz import budget, catalog, loading, pieces
 from actviz.errors import ActvizError
 from actviz.expr import X, free_names, number, parse
 from actviz.numeric import logistic_forms, mpmath_function, no_delta, numpy_function
@@ -102,14 +101,7 @@ class Function:
     def label(self) -> str:
         """The name with the parameters that differ from the defaults, and those of a family
         (``silu (alpha=1)`` among ``-p alpha=0.5,1,2``)."""
-        base = self.resolved.label if self.resolved is not None else self.name
-        extra = [f"{k}={self.params[k]}" for k in self.family
-                 if k in self.params and f"{k}=" not in base]
-        if not extra:
-            return base
-        if base.endswith(")") and " (" in base:
-            return base[:-1] + ", " + ", ".join(extra) + ")"
-        return f"{base} ({', '.join(extra)})"
+        return loading.label(self.resolved, self.name, self.params, self.family)
 
     @property
     def entry(self) -> catalog.Activation | None:
@@ -186,45 +178,15 @@ def check_order(order: int) -> None:
 
 
 def parameter_names(spec: str) -> tuple[str, ...]:
-    """The parameters ``spec`` takes: a catalog entry's declared ones, or the names (other
-    than x, constants and functions) an expression uses."""
-    spec = spec.strip()
-    if catalog.is_catalog_name(spec):
-        return catalog.get(spec.split(":", 1)[0]).param_names
-    return free_names(spec)
+    """The parameters ``spec`` takes (:func:`actviz.loading.parameter_names`)."""
+    return loading.parameter_names(spec)
 
 
 def load_all(specs, params: dict[str, str] | None = None, *, free: bool = False
              ) -> list[Function]:
-    """The one rule for ``-p`` among several names, for every command: each parameter goes to
-    every name that takes it (a catalog entry that declares it, an expression that uses it);
-    a parameter that no name takes is an error. A parameter given a list of values (a
-    family: ``{"alpha": ["0.5", "1", "2"]}``) makes one function per value for each name
-    that takes it (one per combination for several families), in order."""
-    params = dict(params or {})
-    specs = list(specs)
-    funcs, used = [], set()
-    for spec in specs:
-        if not isinstance(spec, str):
-            raise ActvizError(f"an activation is a name or an expression, got {spec!r}")
-        takes = set(parameter_names(spec))
-        mine = {k: v for k, v in params.items() if k in takes}
-        used |= set(mine)
-        keys = list(mine)
-        choices = [v if isinstance(v, (list, tuple)) else [v] for v in mine.values()]
-        family = tuple(k for k, c in zip(keys, choices) if len(c) > 1)
-        for combo in itertools.product(*choices):
-            func = load(spec, dict(zip(keys, combo)), free=free)
-            func.family = family
-            funcs.append(func)
-    unused = [k for k in params if k not in used]
-    if unused:
-        names = ", ".join(s.strip() for s in specs) or "no activation"
-        takes = sorted({p for s in specs for p in parameter_names(s)})
-        whose = "its" if len(specs) == 1 else "their"
-        raise ActvizError(f"parameter {unused[0]!r} is not used by {names} "
-                          f"({whose} parameters: {', '.join(takes) or 'none'})")
-    return funcs
+    """:class:`Function` for each spec, under the one rule for ``-p`` among several names
+    (:func:`actviz.loading.load_all`)."""
+    return loading.load_all(specs, params, lambda spec, p: load(spec, p, free=free))
 
 
 def load(spec: str, params: dict[str, str] | None = None, *, free: bool = False) -> Function:

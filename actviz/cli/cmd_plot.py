@@ -8,6 +8,7 @@ from actviz.cli.options import (
     derivatives_option,
     dpi_option,
     echo_text,
+    no_cache_option,
     param_option,
     parse_params,
 )
@@ -35,7 +36,8 @@ largest relative error where the reference is at least 1e-3 of its maximum on th
 @dpi_option
 @click.option("-o", "--output", type=str, default=None,
               help="Output file (.png, .svg or .pdf). Default: NAME[_PARAMS].png here.")
-def command(names, derivatives, params, reference, x_range, points, dpi, output):
+@no_cache_option
+def command(names, derivatives, params, reference, x_range, points, dpi, output, no_cache):
     """Plot each NAME with its derivatives, one panel per order, names overlaid: kinks get
     a dotted line, open circles at the one-sided limits and a dot at the value the kernels
     use; each curve's f' = 0 intervals are hatched; extrema and inflection points are
@@ -70,15 +72,20 @@ def command(names, derivatives, params, reference, x_range, points, dpi, output)
     names = names_from(names)
     output = check_output_path(default_filename(names, pvals, reference) if output is None
                                else output)
-    funcs = load_functions(names, pvals)
     if reference is None:
+        from actviz import light
         from actviz.figures import functions
 
-        fig = functions.plot(funcs, orders=derivatives, x_range=x_range, points=points)
+        # catalog entries through the kernels: no sympy at all once their marks are cached
+        funcs = light.load_all(names, pvals) if light.all_catalog(names) else \
+            load_functions(names, pvals)
+        fig = functions.plot(funcs, orders=derivatives, x_range=x_range, points=points,
+                             use_cache=not no_cache)
     else:
         from actviz import symbolic
         from actviz.figures import compare
 
+        funcs = load_functions(names, pvals)
         ref = symbolic.load(reference)
         fig, comparisons = compare.plot_vs(funcs, ref, derivatives, x_range or (-8.0, 8.0),
                                            points=points)

@@ -54,47 +54,21 @@ def curve(func, order, xs, kinks):
     return x, y
 
 
-def plot(funcs, orders: int = 2, x_range=None, points: int = 2001, title: str | None = None):
+def plot(funcs, orders: int = 2, x_range=None, points: int = 2001, title: str | None = None,
+         use_cache: bool = True):
     """The figure of ``actviz plot``: :func:`draw` with each function's kinks (checked up
-    to order max(orders, 2)), zero-gradient intervals, extrema and inflection points."""
-    from actviz import budget, kinks, properties
+    to order max(orders, 2)), zero-gradient intervals, extrema and inflection points
+    (:mod:`actviz.figures.marks`, from the disk cache unless ``use_cache=False``)."""
+    from actviz.figures import marks
 
-    def within(what, fn):
-        try:
-            with budget.time_limit(15.0, what):
-                return fn()
-        except budget.BudgetExceeded:
-            return []  # drawn without the markers
-
-    kink_lists = [within("finding the kinks", lambda f=f: kinks.find(f, max(orders, 2)))
-                  for f in funcs]
-    zero_grads = [within("the zero-gradient intervals",
-                         lambda f=f: properties.zero_gradient_intervals(f.derivative(1)))
-                  for f in funcs]
+    found = [marks.kinks_and_flats(f, max(orders, 2), use_cache) for f in funcs]
+    kink_lists = [ks for ks, _ in found]
+    zero_grads = [flats for _, flats in found]
     lo, hi = x_range or default_range(kink_lists)
-    points_of = [within("the extrema and inflection points",
-                        lambda f=f, ks=ks: critical_points(f, ks, (lo, hi)))
+    points_of = [marks.critical_points(f, ks, (lo, hi), use_cache)
                  for f, ks in zip(funcs, kink_lists)]
     return draw(funcs, kink_lists, zero_grads, orders=orders, x_range=(lo, hi), points=points,
                 title=title, critical=points_of)
-
-
-def critical_points(func, kinks, x_range) -> list[tuple[str, float]]:
-    """("min" | "max" | "inflection", x) of ``func`` on ``x_range`` (verified roots of f'
-    and f'', :mod:`actviz.critical`)."""
-    import numpy as np
-
-    from actviz import critical
-
-    kink_xs = [k.x for k in kinks]
-    x = np.unique(np.concatenate([np.linspace(*x_range, 4001), kink_xs]))
-    out = []
-    for order in (1, 2):
-        g = func.numpy(order)
-        for xc, _, sign in critical.verified_roots(g, func.mpmath(order), x, g(x), kink_xs):
-            kind = ("min" if sign < 0 else "max") if order == 1 else "inflection"
-            out.append((kind, xc))
-    return out
 
 
 HATCHES = ("//", "\\\\", "..", "xx", "++", "--", "||", "oo")

@@ -353,10 +353,11 @@ def test_dpi_sets_the_png_resolution(tmp_path):
     assert run_cli(["plot", "relu", "--dpi", "5", "-o", str(tmp_path / "a.png")]).exit_code == 2
 
 
-def test_analysis_cache_gives_the_same_answer(monkeypatch):
-    cached = run_cli(["show", "softsign", "--json"]).output
-    again = run_cli(["show", "softsign", "--json"]).output
-    fresh = run_cli(["show", "softsign", "--json", "--no-cache"]).output
+@pytest.mark.parametrize("args", [["--json"], [], ["--format", "latex", "-d", "3"]])
+def test_analysis_cache_gives_the_same_answer(args):
+    cached = run_cli(["show", "softsign", *args]).output
+    again = run_cli(["show", "softsign", *args]).output  # kinks, properties, formulas cached
+    fresh = run_cli(["show", "softsign", *args, "--no-cache"]).output
     assert cached == again == fresh
 
 
