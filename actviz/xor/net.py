@@ -18,11 +18,8 @@ hidden units run in the same order as in the compiled loop, so both trainers rou
 from __future__ import annotations
 
 import numpy as np
-import sympy
 
 from actviz import kernels
-from actviz.expr import X
-from actviz.properties import zero_gradient_intervals
 from actviz.xor.problem import TARGETS, X_AUG, loss_and_grad
 
 GRID = np.linspace(-50.0, 50.0, 20001)
@@ -32,25 +29,25 @@ class Act:
     """An activation for the nets: f and f' through ``actviz.kernels``, and the facts the
     report needs (max |f'|, monotonicity, zero-gradient intervals, affine pieces)."""
 
-    def __init__(self, fn):
-        self.fn = fn  # actviz.symbolic.Function
+    def __init__(self, fn, use_cache: bool = True):
+        self.fn = fn  # actviz.symbolic.Function or actviz.light.CatalogFunction
         self.label = fn.label
         self.plan = kernels.plan(fn)
         d = self(GRID, 1)
         self.max_abs_derivative = float(np.nanmax(np.abs(d))) if np.isfinite(d).any() else 1.0
         self.non_decreasing = bool(np.all(d >= 0.0))
-        self.zero_grad_intervals = zero_gradient_intervals(fn.derivative(1))
-        # affine pieces of f: (intervals, key) where key indexes self.affine_maps (slope, b)
-        self.affine_maps: list[tuple[float, float]] = []
-        self._pieces = []
-        for e, s in _pairs(fn.derivative(0)):
-            slope = sympy.diff(e, X)
-            if slope.free_symbols:
-                continue
-            key = (float(slope), float(e.subs(X, 0)))
-            if key not in self.affine_maps:
-                self.affine_maps.append(key)
-            self._pieces.append((_intervals(s), self.affine_maps.index(key)))
+        # the symbolic facts (sympy), from the disk cache where computed before
+        facts = None
+        if use_cache:
+            from actviz import cache
+
+            key = cache.key(fn, "xor-act")
+            facts = cache.load(key)
+        if facts is None:
+            facts = _facts(getattr(fn, "symbolic", fn))
+            if use_cache:
+                cache.store(key, facts)
+        self.zero_grad_intervals, self.affine_maps, self._pieces = facts
 
     def __call__(self, z, order: int = 0):
         z = np.asarray(z, dtype=np.float64)
@@ -88,8 +85,31 @@ class Act:
         return fdf
 
 
+def _facts(fn):
+    """(f' = 0 intervals, affine maps (slope, b) of f, pieces ``[(intervals, index into the
+    maps)]``) of a sympy Function: plain floats, for the disk cache."""
+    import sympy
+
+    from actviz.expr import X
+    from actviz.properties import zero_gradient_intervals
+
+    maps: list[tuple[float, float]] = []
+    pieces = []
+    for e, s in _pairs(fn.derivative(0)):
+        slope = sympy.diff(e, X)
+        if slope.free_symbols:
+            continue
+        key = (float(slope), float(e.subs(X, 0)))
+        if key not in maps:
+            maps.append(key)
+        pieces.append((_intervals(s), maps.index(key)))
+    return zero_gradient_intervals(fn.derivative(1)), maps, pieces
+
+
 def _pairs(expr):
     """``[(expr, set)]`` of a piecewise expression over the reals (Max, Abs... rewritten)."""
+    import sympy
+
     try:
         e = sympy.piecewise_fold(expr.rewrite(sympy.Piecewise))
         return e.as_expr_set_pairs() if isinstance(e, sympy.Piecewise) else [(e, sympy.Reals)]
@@ -99,6 +119,8 @@ def _pairs(expr):
 
 def _intervals(s):
     """A sympy set of reals as ``[(lo, hi, lo_closed, hi_closed)]``."""
+    import sympy
+
     if isinstance(s, sympy.Union):
         return [iv for a in s.args for iv in _intervals(a)]
     if isinstance(s, sympy.Interval):

@@ -93,6 +93,10 @@ class XorResult(HtmlRepr):
 def load_acts(specs, params: dict[str, str] | None = None) -> list[Act]:
     """Activations from names, ``NAME:VARIANT`` or expressions, with ``-p`` parameters shared
     by the one rule of :func:`actviz.symbolic.load_all`."""
+    from actviz import light
+
+    if light.all_catalog(specs):  # catalog entries: no sympy once their facts are cached
+        return [Act(fn) for fn in light.load_all(specs, params)]
     from actviz import symbolic
 
     return [Act(fn) for fn in symbolic.load_all(specs, params)]

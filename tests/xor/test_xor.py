@@ -112,6 +112,36 @@ def test_vectorized_trainer_follows_single_seed_loop(backend, spec, loss, init):
         np.testing.assert_allclose(s1[0, s], m1, rtol=1e-10, atol=1e-12)
 
 
+def test_each_trainer_runs_its_own_activation():
+    """The compiled loop takes the activation as a first-class function: handed several in
+    turn (one again after others), each run must use its own (their compiled symbols once
+    shared a name, and a run after three others trained with the wrong activation)."""
+    pytest.importorskip("numba")
+    finals = {}
+    for spec in ["hard_sigmoid", "sigmoid", "ultra_fast_sigmoid", "sigmoid", "hard_sigmoid"]:
+        (act,) = load_acts([spec])
+        got = []
+        for backend in ("numpy", "numba"):
+            W1, W2 = init_weights(3, 2, 3, "he", 1.0)
+            Trainer(act, "bce", "batch", 0.5, backend).run(W1, W2, 20, 20)
+            got.append(W1)
+        np.testing.assert_allclose(got[1], got[0], rtol=1e-12, atol=1e-14)
+        finals.setdefault(spec, got[1])
+        np.testing.assert_array_equal(got[1], finals[spec])
+
+
+def test_cached_facts_are_the_fresh_ones():
+    from actviz import symbolic
+    from actviz.xor.net import Act
+
+    for spec in ("hard_sigmoid", "relu", "sigmoid"):
+        fresh = Act(symbolic.load(spec), use_cache=False)
+        for _ in range(2):  # computed and stored, then read back
+            (act,) = load_acts([spec])
+            assert (act.zero_grad_intervals, act.affine_maps, act._pieces) == (
+                fresh.zero_grad_intervals, fresh.affine_maps, fresh._pieces)
+
+
 def test_batch_update_backends_agree():
     pytest.importorskip("numba")
     (act,) = load_acts(["sigmoid"])

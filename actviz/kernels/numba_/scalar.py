@@ -9,6 +9,7 @@ optimizers. Both are the formulas of the element loops, with the float64 type ta
 from __future__ import annotations
 
 import functools
+import hashlib
 
 import numpy as np
 from numba import njit, types
@@ -21,18 +22,37 @@ PAIR_SIG = types.UniTuple(types.float64, 2)(types.float64)
 _T64 = np.float64(0.0)
 
 
+def _own_name(fn, name: str, *parts) -> None:
+    """Give the closure ``fn`` a name of its own (``name`` and a digest of ``parts``).
+
+    numba names a compiled function by its qualified name and a per-process counter, and a
+    first-class function is called through the address of that symbol, looked up by name in
+    the one JIT engine. Closures of one ``def`` loaded from the disk cache (compiled in
+    different processes) can carry the same symbol name, so a loop handed one of them would
+    call another (the XOR trainer trained with the activation of an earlier call). A name
+    per formula and parameters keeps the symbols (and the cache files) apart."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+    fn.__name__ = fn.__qualname__ = f"{name}_{digest}"
+
+
+def _identity(fn) -> tuple:
+    # a module-level formula by its name; a generated one (never cached) by its object
+    cached = cacheable(fn)
+    return (fn.__module__, fn.__qualname__) + (() if cached else (id(fn),))
+
+
 @functools.cache
 def pair(f, d1, p: tuple):
     dialect.jitable(f)
     dialect.jitable(d1)
     stamp = STAMP  # a closure value: the formulas' source is part of numba's cache key
 
-    @njit(PAIR_SIG, cache=cacheable(f, d1), **FORMULA)
     def fdf(x):
         _ = stamp
         return f(x, p, _T64), d1(x, p, _T64)
 
-    return fdf
+    _own_name(fdf, "fdf", _identity(f), _identity(d1), p)
+    return njit(PAIR_SIG, cache=cacheable(f, d1), **FORMULA)(fdf)
 
 
 @functools.cache
@@ -40,10 +60,10 @@ def scalar(fn, p: tuple):
     dialect.jitable(fn)
     stamp = STAMP
 
-    @njit(SCALAR_SIG, cache=cacheable(fn), **FORMULA)
     def one(x):
         _ = stamp
         r = fn(x, p, _T64)
         return r if x == x else x
 
-    return one
+    _own_name(one, "one", _identity(fn), p)
+    return njit(SCALAR_SIG, cache=cacheable(fn), **FORMULA)(one)
