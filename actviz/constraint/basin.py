@@ -86,20 +86,65 @@ def _verdict(m: dict) -> list[str]:
     return lines
 
 
-def basin(problem, axis, method: str, progress=None) -> list[list[int]]:
-    """Outcome code for each start (axis[j], axis[i]) at [i][j]; ``progress(1)`` after each."""
-    codes = []
-    for yv in axis:
-        row = []
-        for xv in axis:
-            run = solve(problem, (xv, yv), method, OPTIONS[method])
+PARALLEL_MIN = 256  # a map of fewer starts runs in this process
+MAX_WORKERS = 8
+_JOB: tuple | None = None  # (problem, axis, method), inherited by the forked workers
+
+
+def _row(problem, axis, yv: float, method: str) -> list[int]:
+    row = []
+    for xv in axis:
+        run = solve(problem, (xv, yv), method, OPTIONS[method])
+        if distance_to_optimum(run.x) <= REACH_TOL:
+            row.append(REACHED)
+        else:
+            row.append(ELSEWHERE if run.success else FAILED)
+    return row
+
+
+def _work(i: int) -> list[int]:
+    problem, axis, method = _JOB
+    return _row(problem, axis, axis[i], method)
+
+
+def workers(starts: int) -> int:
+    """Processes for a map of ``starts`` starts: one per usable CPU (at most
+    :data:`MAX_WORKERS`) where the platform forks and the map is worth it, else 1."""
+    import multiprocessing
+    import os
+
+    if starts < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cpus or 1, MAX_WORKERS))
+
+
+def basin(problem, axis, method: str, progress=None, processes: int | None = None
+          ) -> list[list[int]]:
+    """Outcome code for each start (axis[j], axis[i]) at [i][j]; ``progress(n)`` after each
+    row of n starts. Rows run in ``processes`` forked workers (default :func:`workers`):
+    each start is an independent scipy run, so the map is the same in any number of them."""
+    global _JOB
+    n = workers(len(axis) ** 2) if processes is None else processes
+    if n <= 1 or len(axis) < 2:
+        codes = []
+        for yv in axis:
+            codes.append(_row(problem, axis, yv, method))
             if progress is not None:
-                progress(1)
-            if distance_to_optimum(run.x) <= REACH_TOL:
-                row.append(REACHED)
-            else:
-                row.append(ELSEWHERE if run.success else FAILED)
-        codes.append(row)
+                progress(len(axis))
+        return codes
+    import multiprocessing
+
+    _JOB = (problem, axis, method)  # the problem holds closures: workers inherit it by fork
+    try:
+        with multiprocessing.get_context("fork").Pool(min(n, len(axis))) as pool:
+            codes = []
+            for row in pool.imap(_work, range(len(axis))):
+                codes.append(row)
+                if progress is not None:
+                    progress(len(row))
+    finally:
+        _JOB = None
     return codes
 
 

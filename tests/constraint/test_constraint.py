@@ -121,6 +121,21 @@ def test_basin_map_shape_and_lesson():
     assert basin(formulation("exact", *_gates()), axis, "SLSQP") == exact.basin
 
 
+@pytest.mark.parametrize("name", ["hard", "smooth"])
+def test_basin_map_is_the_same_in_forked_workers(name):
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    axis = np.linspace(0.0, 10.0, 6).tolist()
+    problem = formulation(name, *_gates())
+    rows = []
+    serial = basin(problem, axis, "SLSQP", processes=1)
+    forked = basin(problem, axis, "SLSQP", progress=rows.append, processes=2)
+    assert forked == serial and rows == [6] * 6
+    assert len({c for row in serial for c in row}) > 1  # a map with more than one outcome
+
+
 def test_bad_library_options():
     with pytest.raises(ActvizError):
         analyse(grid=1, given=False)
