@@ -15,6 +15,7 @@ from actviz import kernels, symbolic
 
 numba = pytest.importorskip("numba")
 fast32 = pytest.importorskip("actviz.kernels.numba_.formulas32")
+gelu32 = pytest.importorskip("actviz.kernels.numba_.gelu32")
 
 F32 = np.float32
 ULPS = 4
@@ -38,8 +39,12 @@ def points() -> np.ndarray:
     pts += [*(-(10.0 ** rng.uniform(-40, 38, 80))), *(10.0 ** rng.uniform(-40, 38, 80))]
     for zero in (fast32.MISH0.x0, fast32.SILU0.x0):
         pts += _around(zero, 20)
-        for edge in (-0.125, 0.125):
+        for edge in (-0.25, -0.125, 0.125, 0.25):
             pts += _around(zero + edge, 3)
+    # gelu: the zero of f' (-a0), the clamp, where x Q(|x|) turns subnormal and underflows
+    a0 = -float(gelu32._GA0)
+    pts += _around(a0, 20) + _around(-a0, 3) + _around(-14.75, 3) + _around(14.75, 3)
+    pts += [*rng.uniform(-14.6, -12.9, 60), *rng.uniform(-4, 4, 200)]
     pts += _around(-104.0, 3) + _around(-125.0, 3) + _around(-87.33655, 3)
     pts += [0.0, -0.0, 1e-45, -1e-45, 0.5, -0.5]
     return np.unique(np.array(pts, dtype=F32))
@@ -130,3 +135,28 @@ def test_zero_windows_expand_the_bracket_exactly(zero):
             assert abs(got - float(want)) <= 1e-10 * abs(float(want))
     finally:
         mpmath.mp.dps = 15
+
+
+def test_gelu_float32_fits():
+    """gelu's float32 polynomials V, W (fitted at import) against mpmath at 40 digits:
+    c M(a) = t V(t - tau) and c (M(a) - a) = (a0 - a) W(t), t = 1/(1 + a/2), within 2**-23
+    relative over [0, A_MAX] (their own error; the formulas add float32 rounding)."""
+    from numpy.polynomial import polynomial as P
+
+    with mpmath.workdps(40):
+        a0 = mpmath.findroot(lambda a: _mills(a) - a, 0.75)
+        assert abs(float(a0) - (float(gelu32._GA0_HI) + float(gelu32._GA0_LO))) < 1e-14
+        for a in np.linspace(0.0, float(gelu32._GA_MAX), 41):
+            t = 1.0 / (1.0 + a / 2.0)
+            m = _mills(mpmath.mpf(a)) / mpmath.sqrt(2 * mpmath.pi)
+            v = P.polyval(t - float(gelu32._GTAU), np.array(gelu32._GV, dtype=np.float64))
+            assert abs(t * v / float(m) - 1) < 2.0 ** -23, a
+            if abs(a - float(a0)) > 1e-6:
+                w = float((m - a / mpmath.sqrt(2 * mpmath.pi)) / (a0 - a))
+                got = P.polyval(t, np.array(gelu32._GW, dtype=np.float64))
+                assert abs(got / w - 1) < 2.0 ** -23, a
+
+
+def _mills(a):
+    """Q(a)/phi(a) in mpmath."""
+    return mpmath.sqrt(mpmath.pi / 2) * mpmath.erfc(a / mpmath.sqrt(2)) * mpmath.exp(a * a / 2)

@@ -3,14 +3,17 @@
 The general numba loops compute float32 data in float64 (with :mod:`.math64`), which halves
 the SIMD width. Here f and f' of the transcendental (and two rational) activations get their
 own float32 arrangements (on the elementary functions of :mod:`.math32`), so that a loop
-runs 16 lanes wide on AVX-512, and stay within 4 ulp of the true value (2.8 at most over
-every float32 in 2**-4 <= |x| < 2**7, ``benchmarks/accuracy.py``).
+runs 16 lanes wide on AVX-512, and stay within 4 ulp of the true value (3.7 at most, gelu',
+over every float32 in 2**-4 <= |x| < 2**7 and, for gelu and silu, 2**-30 <= |x| < 2**4;
+``benchmarks/accuracy.py``). Only mish still finishes in float64 (``exp_w``).
 
 The formulas are rearranged so that no two terms of opposite sign cancel, except where the
 true value has an interior zero (mish' at x0 = -1.1924, silu' at -1.2785, gelu' at
 -0.7518). Near such a zero any formula inherits the input error of ``exp`` amplified by
 1/|x - x0|, so there f' (or the bracket that vanishes) is computed as ``d * h(d)``,
-``d = x - x0`` in float64, with the Taylor coefficients of ``h`` derived at import.
+``d = x - x0`` (in float64 for mish; in float32 for silu, x0 split in hi + lo so that d is
+exact to first order), with the Taylor coefficients of ``h`` derived at import; gelu' has
+the factor d built into its formula (:mod:`.gelu32`).
 
 Only the pairs in ``FAST`` (activation, order) whose parameters keep the arguments of
 ``exp`` exact go through here (silu and celu only with alpha = 1); everything else (f'',
@@ -23,9 +26,9 @@ import math
 from fractions import Fraction
 
 import numpy as np
-from numba.extending import overload
 
 from actviz.kernels import formulas as F
+from actviz.kernels.numba_.gelu32 import gelu_d1, gelu_f
 from actviz.kernels.numba_.math32 import (
     EXPW_MIN,
     ONE,
@@ -34,26 +37,16 @@ from actviz.kernels.numba_.math32 import (
     ZERO,
     bits_as_f32,
     exp32,
-    exp_neg64,
     exp_w,
     expm1_32,
     f32,
+    fma32,
+    formula,
     horner,
     inline,
     log1p32,
     reduce,
 )
-from actviz.kernels.numba_.policy import FORMULA32 as JIT
-
-
-def _formula(fn):
-    """A formula of ``FAST``: inlined into the loops like the helpers, but it stays a plain
-    module-level function (with a numba overload), so that the loops closing over it are
-    cached across processes (a dispatcher in a closure pickles with a per-process id,
-    which makes every process miss the cache)."""
-    overload(fn, jit_options=JIT, inline="always", strict=False)(lambda *args: fn)
-    return fn
-
 
 # ----------------------------------------------------------------- interior zeros of f'
 
@@ -120,67 +113,78 @@ def _clip(x):
 # ------------------------------------------------------------------------------ formulas
 
 
-@_formula
+@formula
 def sigmoid_f(x, p):
     v = exp32(-np.abs(x))
     return (ONE if x >= ZERO else v) / (ONE + v)
 
 
-@_formula
+@inline
+def _sq1p(v, w):
+    """(1 + v)**2 rounded once, w = fl(1 + v), 0 <= v <= 1: w**2 + 2 w e, with the rounding
+    error e = (1 - w) + v of w (exact, Fast2Sum)."""
+    e = (ONE - w) + v
+    return fma32(w, w, (TWO * e) * w)
+
+
+@formula
 def sigmoid_d1(x, p):
-    v = exp_w(-np.abs(x))
-    w = 1.0 + v
-    return v / (w * w)
+    # v / (1 + v)**2, v = exp(-|x|), in float32 (u = 2**-24 per rounding): v's error (about
+    # 1.2 u) reaches the result scaled by |1 - 2v/(1 + v)| <= 1, (1 + v)**2 is rounded once
+    # (_sq1p), the division once: below 3.2 u. Where v is subnormal (|x| > 87.3) so is the
+    # result (= v, rounded once by exp32).
+    v = exp32(-np.abs(x))
+    return v / _sq1p(v, ONE + v)
 
 
-@_formula
+@formula
 def log_sigmoid_f(x, p):
     return (x if x < ZERO else ZERO) - log1p32(exp32(-np.abs(x)))
 
 
-@_formula
+@formula
 def log_sigmoid_d1(x, p):
     return sigmoid_f(-x, p)
 
 
-@_formula
+@formula
 def softplus_f(x, p):
     return (x if x > ZERO else ZERO) + log1p32(exp32(-np.abs(x)))
 
 
-@_formula
+@formula
 def tanh_f(x, p):
     m = expm1_32(-TWO * np.abs(x))
     t = -m / (TWO + m)
     return -t if x < ZERO else t
 
 
-@_formula
+@formula
 def tanh_d1(x, p):
     return 4.0 * sigmoid_d1(TWO * x, p)  # tanh'(x) = 4 sigmoid'(2x); 2x is exact
 
 
-@_formula
+@formula
 def elu_f(x, p):
     return x if x > ZERO else p[0] * expm1_32(x if x < ZERO else ZERO)
 
 
-@_formula
+@formula
 def elu_d1(x, p):
     return ONE if x > ZERO else p[0] * exp32(x if x < ZERO else ZERO)
 
 
-@_formula
+@formula
 def selu_f(x, p):
     return p[1] * x if x > ZERO else p[2] * expm1_32(x if x < ZERO else ZERO)
 
 
-@_formula
+@formula
 def selu_d1(x, p):
     return p[1] if x > ZERO else p[2] * exp32(x if x < ZERO else ZERO)
 
 
-@_formula
+@formula
 def silu_f(x, p):
     # x sigmoid(x) in float32. For x < 0: x exp(x) = 2**k (x + x q) (one fused rounding,
     # no rounding of 1 + q), carried with 2**(k + 64) (normal down to x = -125) so that the
@@ -194,19 +198,42 @@ def silu_f(x, p):
     return r if pos else (r * TWO_M64 if a >= EXPW_MIN else ZERO)
 
 
-@_formula
+_SW = f32(0.25)  # silu': |x - x0| below which the bracket is d h(d)
+_S0_HI = f32(SILU0.x0)
+_S0_LO = f32(SILU0.x0 - float(_S0_HI))
+_SH0 = f32(SILU0.c[0])  # h(0) = 1 + v0 as hi + lo
+_SH0_LO = f32(SILU0.c[0] - float(_SH0))
+_silu_hr = horner(tuple(f32(c) for c in SILU0.c[1:]))  # h(d) = h(0) + d hr(d)
+
+
+@inline
+def _silu_b(x):
+    """B = 1 + x + e**x = d h(d) next to x0, rounded about once: d1 = x - x0_hi is exact
+    (Sterbenz), d = d1 - x0_lo, and d h(d) = d1 h0_hi + (d1 (h0_lo + d hr(d)) - x0_lo h0)."""
+    d1 = x - _S0_HI
+    d = d1 - _S0_LO
+    r = fma32(d, _silu_hr(d), _SH0_LO)
+    return fma32(d1, _SH0, fma32(d1, r, -_S0_LO * _SH0))
+
+
+@formula
 def silu_d1(x, p):
-    # silu' (1 + v)**2 / v**j: x >= 0: 1 + v (1 + x), all terms positive;
-    # x < 0: v (1 + x + v), zero at x0, where the bracket is d h(d).
-    v = exp_w(-np.abs(x))
-    xc = _clip(np.float64(x))
-    pos = x >= ZERO
-    d = xc - _S0
-    near = d * _silu_h(d)
-    num = (1.0 if pos else 0.0) + v * ((1.0 + xc) + v * (0.0 if pos else 1.0))
-    num = v * near if np.abs(d) < _WIN else num
-    w = 1.0 + v
-    return num / (w * w)
+    # silu' (1 + v)**2 / v**j in float32, v = exp(-|x|): x >= 0: 1 + v (1 + x), all terms
+    # positive; x < 0: v B, B = (1 + x) + v, zero at x0, where (|x - x0| < 1/4) B = d h(d),
+    # d = (x - x0_hi) - x0_lo (the difference exact there, Sterbenz). Outside that window
+    # the terms of B cancel by at most 1.1 (so v's 1 ulp costs 1.1 in B). For x < 0 v is
+    # carried as v 2**64 (normal down to x = -125) and the result rounded once more, at the
+    # end, where it is subnormal (as in silu_f).
+    a = -np.abs(x)
+    kf, q = reduce(a, EXPW_MIN)
+    sc = bits_as_f32((np.int32(kf) + 64 + 127) << 23)
+    v = ((ONE + q) * sc) * TWO_M64
+    w = ONE + v
+    den = _sq1p(v, w)
+    b = _silu_b(x) if np.abs(x - _S0_HI) < _SW else (x + w) + ((ONE - w) + v)  # 1 + x + v
+    rp = fma32(v, ONE + min(x, f32(_BIG)), ONE) / den  # no 0 * inf at x = inf
+    rn = ((fma32(q, b, b) * sc) / den) * TWO_M64  # v B / (1 + v)**2, 1 + q not rounded
+    return rp if x >= ZERO else (rn if a >= EXPW_MIN else ZERO)
 
 
 @inline
@@ -219,14 +246,14 @@ def _mish_nd(x, v):
     return n, dd
 
 
-@_formula
+@formula
 def mish_f(x, p):
     v = exp_w(-np.abs(x))
     n, dd = _mish_nd(x, v)
     return max(np.float64(x), -_BIG) * (n / dd)
 
 
-@_formula
+@formula
 def mish_d1(x, p):
     # mish' D**2 = tt D**2 + x g D**2, a polynomial in v: for x >= 0
     # 1 + 4v + (6 + 4x) v**2 + (4 + 4x) v**3, all terms positive; for x < 0
@@ -244,92 +271,10 @@ def mish_d1(x, p):
     return num / (dd * dd)
 
 
-# ------------------------------------------------------------------------------------ gelu
-# Phi(x) = erfc(-x/sqrt 2)/2 in float64 arithmetic (x**2 is exact in float64):
-# Phi(-|x|) = exp(-x**2/2) R(t) / 2 with R = erfcx(z), z = |x|/sqrt 2, t = 1/(1 + z/2) in
-# [t(11), 1], R a polynomial fitted at import (Chebyshev interpolation, 6e-11 relative; its
-# terms from s**4 on, at most 4% of R, in float32; for z > 11, |x| Phi(-|x|) < 2**-150),
-# Phi(|x|) = 1 - Phi(-|x|). exp(-x**2/2) is reduced in float64 and its polynomial run in
-# float32 (about 0.3 ulp of float32). Next to the zero of gelu' (x0 = -0.7518), where
-# Phi + x phi cancel, gelu' = d h(d) with the Taylor coefficients of h from the Hermite
-# polynomials: f^(m) = m phi^(m-2) + x phi^(m-1), phi^(n) = (-1)**n He_n phi.
-
-_RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_Z_HI = 11.0
-_T_LO = 1.0 / (1.0 + _Z_HI / 2)
-
-
-def _fit_erfcx(deg: int = 14) -> tuple:
-    """Monomial coefficients in s = (2t - (1 + t_lo)) / (1 - t_lo) of erfcx(2 (1/t - 1))."""
-    cheb = np.polynomial.chebyshev
-    n = deg + 1
-    nodes = np.cos(np.pi * (np.arange(n) + 0.5) / n)
-    z = 2.0 * (1.0 / (_T_LO + (nodes + 1) / 2 * (1.0 - _T_LO)) - 1.0)
-    vals = [math.erfc(v) * math.exp(v * v) for v in z]
-    return tuple(float(c) for c in cheb.cheb2poly(cheb.chebfit(nodes, vals, deg)))
-
-
-def _gelu_zero() -> _Zero:
-    def phi(x):
-        return math.exp(-x * x / 2) * _RS2PI
-
-    x0 = _newton(lambda x: 0.5 * math.erfc(-x / math.sqrt(2)) + x * phi(x),
-                 lambda x: phi(x) * (2 - x * x), -0.75)
-    he = [1.0, x0]  # He_0, He_1 at x0
-    for k in range(1, 12):
-        he.append(x0 * he[k] - k * he[k - 1])
-    dphi = [(-1) ** k * he[k] * phi(x0) for k in range(12)]  # phi^(k)(x0)
-    # h_k = f^(k+2)(x0) / (k+1)!,  f^(m) = m phi^(m-2) + x phi^(m-1)
-    coeffs = [((k + 2) * dphi[k] + x0 * dphi[k + 1]) / math.factorial(k + 1) for k in range(10)]
-    return _Zero(x0, coeffs)
-
-
-GELU0 = _gelu_zero()
-_G0 = GELU0.x0
-
-
-_ERFCX = _fit_erfcx()
-_erfcx_lo = horner(_ERFCX[:4])  # float64: terms up to s**3
-_erfcx_hi = horner(tuple(f32(c) for c in _ERFCX[4:]))  # float32, <= 4% of R
-
-
-@inline
-def _erfcx_s(s):
-    s2 = s * s
-    return _erfcx_lo(s) + (s2 * s2) * np.float64(_erfcx_hi(np.float32(s)))
-_gelu_h = horner(GELU0.c)
-
-
-@inline
-def _gelu_parts(x):
-    """(Phi(x), x phi(x)) in float64."""
-    xd = np.float64(x)
-    ac = min(np.abs(xd), 1e10)
-    e0 = exp_neg64(-0.5 * (ac * ac))
-    t = 1.0 / (1.0 + ac * (0.5 / math.sqrt(2.0)))
-    tc = t if t > _T_LO else _T_LO
-    q = 0.5 * e0 * _erfcx_s((2.0 * tc - (1.0 + _T_LO)) / (1.0 - _T_LO))  # Phi(-|x|)
-    ph = q if xd < 0.0 else 1.0 - q
-    return ph, (ac if xd >= 0.0 else -ac) * (e0 * _RS2PI)
-
-
-@_formula
-def gelu_f(x, p):
-    ph, xphi = _gelu_parts(x)
-    return 0.0 if ph == 0.0 else np.float64(x) * ph
-
-
-@_formula
-def gelu_d1(x, p):
-    ph, xphi = _gelu_parts(x)
-    d = np.float64(x) - _G0
-    return d * _gelu_h(d) if np.abs(d) < _WIN else ph + xphi
-
-
 # ------------------------------------------------------------------------ rational ones
 
 
-@_formula
+@formula
 def softsign_f(x, p):
     r = x / (ONE + np.abs(x))
     return r if np.abs(x) < f32(np.inf) else (ONE if x > ZERO else -ONE)
@@ -341,7 +286,7 @@ _UFS = {k: f32(getattr(F, f"_U_{k}")) for k in ("LOW", "HIGH", "P", "Q", "SLOPE"
 _U_LOW, _U_HIGH, _U_P, _U_Q, _U_SLOPE = (_UFS[k] for k in ("LOW", "HIGH", "P", "Q", "SLOPE"))
 
 
-@_formula
+@formula
 def ultra_fast_sigmoid_f(x, p):
     mid = (ONE + (f32(1.25) if x >= ZERO else f32(0.25)) * x) / (TWO + np.abs(x))
     lin_lo = _U_P + _U_SLOPE * (x + f32(6.0))  # x + 6 is exact for -12 <= x <= -3
@@ -350,7 +295,7 @@ def ultra_fast_sigmoid_f(x, p):
         mid if x < _UFS_POS else (lin_hi if x < f32(6.0) else _U_HIGH)))
 
 
-@_formula
+@formula
 def ultra_fast_sigmoid_d1(x, p):
     w = 2.0 + np.abs(np.float64(x))  # exact in float64, and so is w*w up to |x| ~ 2**26
     mid = f32(1.5) / np.float32(w * w)

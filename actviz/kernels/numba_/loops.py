@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from actviz.kernels.numba_.policy import STAMP, cacheable, loop_options
+from actviz.kernels.numba_.policy import STAMP, cacheable, loop_options, wide_vectors
 
 
 def _tag(kind: int, parallel: bool) -> int:
@@ -56,6 +56,7 @@ def _unary32(fn, parallel: bool, cache: bool):
     @njit(**loop_options(parallel, cache, float32=True))
     def unary32(x, out, p):
         for i in prange(x.size):
+            wide_vectors()
             xv = x[i]
             r = fn(xv, p)
             out[i] = r if xv == xv else xv
@@ -70,6 +71,7 @@ def _binary32(fn, parallel: bool, cache: bool):
     @njit(**loop_options(parallel, cache, float32=True))
     def binary32(dy, x, out, p):
         for i in prange(x.size):
+            wide_vectors()
             xv = x[i]
             r = fn(xv, p)
             out[i] = dy[i] * (r if xv == xv else xv)

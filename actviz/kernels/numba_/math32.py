@@ -10,12 +10,12 @@ so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
   its exponent bits in two halves (gradual underflow comes out right). About 1 ulp.
   ``exp_w`` is the same with the last step in float64 (no rounding of ``1 + q``, no
   underflow), for formulas whose final arithmetic runs in float64 because float32 roundings
-  would pile up past 4 ulp there (sigmoid', tanh', mish, silu', gelu).
+  would pile up past 4 ulp there (mish, mish').
 - ``log1p32(u)`` for ``0 <= u <= 1``: ``1 + u = 2**k (1 + f)`` with ``f`` exact (k = 1 only
   for ``u > 1/2``, where ``f = (u - 1)/2`` is exact by Sterbenz), then
   ``log(1 + f) = 2 atanh(s)``, ``s = f/(2 + f)``, by the atanh series to ``s**13``.
-- ``exp_neg64(a)``: ``exp`` of a float64 ``a <= 0``, reduced in float64, polynomial in
-  float32 (gelu's ``exp(-x**2/2)``, where ``x**2`` must stay exact).
+- ``fma32(a, b, c)``: ``llvm.fma``, for the exact error terms (the low half of ``x**2``, the
+  remainder of a division) of sigmoid', silu' and gelu.
 - ``horner(c)``: a polynomial with constant coefficients as straight-line inlined code.
 
 Helpers are inlined into the formulas at numba IR level (``inline``): LLVM leaves the larger
@@ -29,12 +29,21 @@ import math
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 from actviz.kernels.numba_.math64 import i64_as_f64
 from actviz.kernels.numba_.policy import FORMULA32
 
 inline = njit(inline="always", **FORMULA32)
+
+
+def formula(fn):
+    """A formula of ``FAST``: inlined into the loops like the helpers, but it stays a plain
+    module-level function (with a numba overload), so that the loops closing over it are
+    cached across processes (a dispatcher in a closure pickles with a per-process id,
+    which makes every process miss the cache)."""
+    overload(fn, jit_options=FORMULA32, inline="always", strict=False)(lambda *args: fn)
+    return fn
 
 f32 = np.float32
 
@@ -54,10 +63,25 @@ def bits_as_f32(typingctx, v):
     return types.float32(v), codegen
 
 
+@intrinsic
+def fma32(typingctx, a, b, c):
+    """a*b + c rounded once (``llvm.fma``: one instruction with FMA, which every AVX2 and
+    AVX-512 CPU has, and vectorized like any arithmetic). For the exact error terms (the
+    low half of a product, the remainder of a division) that contraction cannot promise."""
+    if not all(isinstance(v, types.Float) and v.bitwidth == 32 for v in (a, b, c)):
+        return None
+
+    def codegen(context, builder, signature, args):
+        fn = builder.module.declare_intrinsic("llvm.fma", [ir.FloatType()] * 3)
+        return builder.call(fn, args)
+
+    return types.float32(a, b, c), codegen
+
+
 ZERO, ONE, TWO, HALF = f32(0), f32(1), f32(2), f32(0.5)
-_LOG2E = f32(1.4426950408889634)
-_LN2_HI = f32(0.693359375)  # 355/512: k * _LN2_HI is exact for |k| < 2**15
-_LN2_LO = f32(math.log(2) - 0.693359375)
+LOG2E = _LOG2E = f32(1.4426950408889634)
+LN2_HI = _LN2_HI = f32(0.693359375)  # 355/512: k * _LN2_HI is exact for |k| < 2**15
+LN2_LO = _LN2_LO = f32(math.log(2) - 0.693359375)
 _LN2 = f32(math.log(2))
 _LN2_LO_LOG = f32(math.log(2) - float(f32(math.log(2))))
 _EXP_MIN = f32(-104.0)  # exp(-104) < 2**-150: rounds to 0 in float32
@@ -136,18 +160,3 @@ def horner(c) -> object:
         return inline(lambda u: head)
     rest = horner(c[1:])
     return inline(lambda u: head + u * rest(u))
-
-
-LN2_HI64, LN2_LO64 = 6.93147180369123816490e-01, 1.90821492927058770002e-10
-
-
-@inline
-def exp_neg64(a):
-    """exp(a) for a float64 a <= 0: reduced in float64, polynomial in float32; 0 below -112
-    (where |x| exp(-x**2/2) < 2**-150)."""
-    ac = a if a > -112.0 else -112.0
-    kf = np.floor(ac * 1.4426950408889634 + 0.5)
-    r = np.float32((ac - kf * LN2_HI64) - kf * LN2_LO64)
-    q = expm1_poly(r)
-    v = (1.0 + np.float64(q)) * i64_as_f64((np.int64(kf) + 1023) << 52)
-    return v if a > -112.0 else 0.0
