@@ -8,12 +8,51 @@ import pytest
 from actviz import catalog
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-# the symbolic-analysis cache of this run starts empty and is left behind nowhere else
-os.environ["ACTVIZ_CACHE_DIR"] = tempfile.mkdtemp(prefix="actviz-test-cache-")
+# the symbolic-analysis cache of this run starts empty and is left behind nowhere else; the
+# pytest-xdist workers share the one their controller made (entries are written atomically)
+_CACHE_PREFIX = "actviz-test-cache-"
+_own = os.environ.get("ACTVIZ_CACHE_DIR", "")
+if not (os.environ.get("PYTEST_XDIST_WORKER")
+        and os.path.basename(_own).startswith(_CACHE_PREFIX) and os.path.isdir(_own)):
+    os.environ["ACTVIZ_CACHE_DIR"] = tempfile.mkdtemp(prefix=_CACHE_PREFIX)
+# GNU readline (which pytest's capture imports) writes the terminal's size, or 80x24, into the
+# C environment, where os.environ does not see it but every subprocess inherits it: the
+# xdist workers would then wrap the reports at 80 columns instead of the 100 of "not a terminal"
+for _name in ("COLUMNS", "LINES"):
+    if _name not in os.environ:
+        os.unsetenv(_name)
 
 NAMES = catalog.names()
 VARIANTS = [f"{e.name}:{v.name}" for e in catalog.ENTRIES for v in e.variants]
 ALL_SPECS = NAMES + VARIANTS
+
+# pytest-xdist (--dist loadgroup, pyproject's addopts) runs the tests of a module that share
+# expensive work on one worker instead of repeating the work on each: those that use a
+# module- or session-scoped fixture of this suite (the browser, a page, a fit, a compiled
+# library), and, in the modules listed here, those of one spec (they memoize the 50-digit
+# references of each spec).
+MEMOIZED_PER_SPEC = ("tests/kernels/test_formulas.py",)
+
+
+def xdist_group(item) -> str | None:
+    """The group of a test for ``--dist loadgroup``; None: it runs wherever."""
+    module = item.nodeid.split("::")[0]
+    info = getattr(item, "_fixtureinfo", None)
+    if any(fd.scope != "function" and fd.baseid  # baseid "": pytest's and plugins' own
+           for defs in (info.name2fixturedefs.values() if info else ()) for fd in defs):
+        return module
+    spec = getattr(item, "callspec", None) and item.callspec.params.get("spec")
+    if module in MEMOIZED_PER_SPEC and spec:
+        return f"{module}[{spec}]"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the marks
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = xdist_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(params=ALL_SPECS)
