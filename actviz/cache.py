@@ -91,6 +91,19 @@ def key(func, *what) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
+def key_of(what: tuple, sources: tuple[str, ...] = ()) -> str:
+    """The cache key of a computation that is not a function's analysis: ``what`` (plain
+    values naming its inputs) under the stamp of the symbolic cache and the source of the
+    modules ``sources`` (paths inside the package) that compute it."""
+    h = hashlib.sha256(_stamp().encode())
+    root = os.path.dirname(os.path.abspath(__file__))
+    for rel in sources:
+        with open(os.path.join(root, rel), "rb") as fh:
+            h.update(fh.read())
+    h.update(repr(what).encode())
+    return h.hexdigest()[:40]
+
+
 def load(k: str):
     path = folder()
     if path is None:

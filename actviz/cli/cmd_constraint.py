@@ -51,7 +51,11 @@ reached, 1 failed, 2 elsewhere)).
 @json_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the figure (.png, .svg, .pdf).")
-def command(gate, start, formulations, grid, method, k, params, dpi, quiet, as_json, output):
+@click.option("--no-cache", is_flag=True,
+              help="Run the basin maps afresh instead of reading them from the cache (they "
+                   "are cached by their inputs, scipy's version and the code).")
+def command(gate, start, formulations, grid, method, k, params, dpi, quiet, as_json, output,
+            no_cache):
     """The constrained-optimization example of our origin, run as given and then where the
     constraint matters. 1: minimize x² + y² s.t. x + y ≤ 5, box [0, 10]², x² + y² ≤ 25
     written as hard_sigmoid(x² + y² − 25) ≤ 1 (the text) or 1/(1+exp(−10(x²+y²−25))) − 1 ≥ 0
@@ -86,7 +90,8 @@ def command(gate, start, formulations, grid, method, k, params, dpi, quiet, as_j
     total = len(names) * grid * grid
     with progress(length=max(total, 1), label="basin map", show=not quiet and grid > 0) as bar:
         result = analyse(start, formulations=names, grid=grid, method=method,
-                         params=parse_params(params), k=k, gate=gate, progress=bar.update)
+                         params=parse_params(params), k=k, gate=gate, progress=bar.update,
+                         use_cache=not no_cache)
     fig = None
     if output is not None:
         from actviz.figures import constraint as figure

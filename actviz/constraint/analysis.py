@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from actviz.cards import HtmlRepr
-from actviz.constraint.basin import OUTCOMES, PATH_STARTS, _lesson, basin, check_options
+from actviz.constraint.basin import OUTCOMES, PATH_STARTS, _lesson, cached_basin, check_options
 from actviz.constraint.gate import Gate, hard_band
 from actviz.constraint.problem import (
     BOX,
@@ -95,8 +95,11 @@ class ConstraintResult(HtmlRepr):
 
 def analyse(start=(5.0, 5.0), *, formulations=DEFAULT_FORMULATIONS, grid: int = 41,
             method: str = "SLSQP", params: dict[str, str] | None = None, k: float = 1.0,
-            gate: str = "hard_sigmoid", given: bool = True, progress=None) -> ConstraintResult:
+            gate: str = "hard_sigmoid", given: bool = True, progress=None,
+            use_cache: bool = True) -> ConstraintResult:
     """Run sections 1–3. Section 1 always uses SLSQP (as given); ``method`` is for 2 and 3.
+    The basin maps come from the disk cache where computed before (``use_cache=False``:
+    afresh, stored nowhere; :func:`actviz.constraint.basin.cached_basin`).
     ``progress(n)`` is called as the basin maps advance (``n`` starts at a time; there are
     ``len(formulations) * grid**2`` in all)."""
     import numpy as np
@@ -121,7 +124,8 @@ def analyse(start=(5.0, 5.0), *, formulations=DEFAULT_FORMULATIONS, grid: int = 
                  for s in (start, *PATH_STARTS)]
         fr = FormulationResult(name, problem.label, run, paths)
         if grid:
-            fr.basin = basin(problem, axis, method, progress)
+            what = (name, hard.fn.name, tuple(sorted(hard.fn.params.items())), float(k))
+            fr.basin = cached_basin(problem, axis, method, what, progress, use_cache)
             if name in ("hard", "smooth"):
                 fr.lesson = _lesson(hard if name == "hard" else smooth, axis, fr.basin)
         result.formulations.append(fr)

@@ -119,6 +119,34 @@ def workers(starts: int) -> int:
     return max(1, min(cpus or 1, MAX_WORKERS))
 
 
+# what a basin map depends on, besides its inputs: these modules and the gate's kernels
+_SOURCES = ("constraint/problem.py", "constraint/gate.py", "constraint/basin.py",
+            "kernels/formulas.py", "kernels/numba_/scalar.py", "kernels/numba_/dialect.py",
+            "kernels/numpy_.py")
+
+
+def cached_basin(problem, axis, method: str, what: tuple, progress=None,
+                 use_cache: bool = True) -> list[list[int]]:
+    """:func:`basin`, kept in the disk cache (:mod:`actviz.cache`) under ``what`` (the
+    formulation, gate, parameters and steepness), the grid, the method, the backend the
+    gates run on, scipy's version (with the cache's stamp) and the source of the modules
+    that compute it: the map is deterministic in those, and thousands of solver runs."""
+    if not use_cache:
+        return basin(problem, axis, method, progress)
+    from actviz import cache, kernels
+
+    backend = "numba" if "numba" in kernels.backends() else "numpy"
+    k = cache.key_of(("basin", what, tuple(axis), method, OPTIONS[method], backend), _SOURCES)
+    hit = cache.load(k)
+    if hit is not None and len(hit) == len(axis):
+        if progress is not None:
+            progress(len(axis) ** 2)
+        return hit
+    codes = basin(problem, axis, method, progress)
+    cache.store(k, codes)
+    return codes
+
+
 def basin(problem, axis, method: str, progress=None, processes: int | None = None
           ) -> list[list[int]]:
     """Outcome code for each start (axis[j], axis[i]) at [i][j]; ``progress(n)`` after each

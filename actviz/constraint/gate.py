@@ -18,18 +18,23 @@ class Gate:
     """``gate(k (x² + y² − 25)) ≤ 1/2`` with the gate's value and derivative as scalars
     (the kernels' formulas, with their conventions at kinks)."""
 
-    fn: object  # actviz.symbolic.Function
+    fn: object  # actviz.light.CatalogFunction (catalog entries) or actviz.symbolic.Function
     k: float
     g0: Callable[[float], float]
     g1: Callable[[float], float]
 
     @classmethod
     def load(cls, spec: str, params: dict[str, str] | None, k: float) -> Gate:
-        from actviz import symbolic
+        from actviz import light
 
         if not (math.isfinite(k) and k > 0):
             raise ActvizError(f"the gate's steepness k must be a positive number, got {k}")
-        (fn,) = symbolic.load_all([spec], params)
+        if light.all_catalog([spec]):  # evaluated through the kernels only: no sympy needed
+            (fn,) = light.load_all([spec], params)
+        else:
+            from actviz import symbolic
+
+            (fn,) = symbolic.load_all([spec], params)
         return cls(fn, float(k), kernels.scalar_function(fn, 0), kernels.scalar_function(fn, 1))
 
     def u(self, p) -> float:

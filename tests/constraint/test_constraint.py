@@ -121,6 +121,16 @@ def test_basin_map_shape_and_lesson():
     assert basin(formulation("exact", *_gates()), axis, "SLSQP") == exact.basin
 
 
+def test_cached_basin_maps_are_the_fresh_ones():
+    fresh = analyse(grid=4, given=False, use_cache=False)
+    for _ in range(2):  # computed and stored, then read back
+        got = analyse(grid=4, given=False)
+        assert [f.basin for f in got.formulations] == [f.basin for f in fresh.formulations]
+    other = analyse(grid=4, given=False, k=3.0)  # another steepness: another map, not the cached
+    assert [f.basin for f in other.formulations] == [
+        f.basin for f in analyse(grid=4, given=False, k=3.0, use_cache=False).formulations]
+
+
 @pytest.mark.parametrize("name", ["hard", "smooth"])
 def test_basin_map_is_the_same_in_forked_workers(name):
     import multiprocessing
