@@ -41,9 +41,23 @@ class CatalogFunction:
         func.family = self.family
         return func
 
+    @functools.cached_property
+    def _kernel_ok(self) -> bool:
+        """Whether the kernels take these parameters (some refuse values the definition
+        allows, such as hard_sigmoid's alpha = 0: those are evaluated by sympy)."""
+        from actviz import kernels
+        from actviz.errors import ActvizError
+
+        try:
+            kernels.plan(self.name, **self.params)
+        except ActvizError:
+            return False
+        return True
+
     def numpy(self, order: int = 0):
-        """f^(order) as a float64 function of x: the kernels up to f'', sympy beyond."""
-        if order > KERNEL_ORDERS:
+        """f^(order) as a float64 function of x: the kernels up to f'', sympy beyond (and
+        for parameters the kernels refuse)."""
+        if order > KERNEL_ORDERS or not self._kernel_ok:
             return self.symbolic.numpy(order)
         return functools.partial(_kernel, self.name, order, tuple(self.params.items()))
 

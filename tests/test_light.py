@@ -75,3 +75,12 @@ def test_a_cached_plot_imports_no_sympy_and_draws_the_same_file(tmp_path):
     assert outs[1] == ["False", "False"]  # the second reads them back
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes() \
         == (tmp_path / "c.png").read_bytes()
+
+
+@pytest.mark.parametrize("spec,params", [("hard_sigmoid", {"alpha": "0"}),
+                                         ("hardtanh", {"min_val": "2", "max_val": "1"})])
+def test_parameters_the_kernels_refuse_are_evaluated_by_sympy(spec, params):
+    lf, sf = light.CatalogFunction(spec, params), symbolic.load(spec, params)
+    x = np.linspace(-4.0, 4.0, 81)
+    for order in range(3):
+        np.testing.assert_array_equal(lf.numpy(order)(x), sf.numpy(order)(x))
