@@ -45,14 +45,18 @@ def _versions() -> tuple:
     return tuple(out)
 
 
+def _hash_sources(h, sources) -> None:
+    root = os.path.dirname(os.path.abspath(__file__))
+    for rel in sources:
+        with open(os.path.join(root, rel), "rb") as fh:
+            h.update(fh.read())
+
+
 @functools.lru_cache(maxsize=1)
 def _stamp() -> str:
     h = hashlib.sha256()
     h.update(repr((__version__,) + _versions()).encode())
-    root = os.path.dirname(os.path.abspath(__file__))
-    for rel in _SOURCES:
-        with open(os.path.join(root, rel), "rb") as fh:
-            h.update(fh.read())
+    _hash_sources(h, _SOURCES)
     return h.hexdigest()
 
 
@@ -96,12 +100,21 @@ def key_of(what: tuple, sources: tuple[str, ...] = ()) -> str:
     values naming its inputs) under the stamp of the symbolic cache and the source of the
     modules ``sources`` (paths inside the package) that compute it."""
     h = hashlib.sha256(_stamp().encode())
-    root = os.path.dirname(os.path.abspath(__file__))
-    for rel in sources:
-        with open(os.path.join(root, rel), "rb") as fh:
-            h.update(fh.read())
+    _hash_sources(h, sources)
     h.update(repr(what).encode())
     return h.hexdigest()[:40]
+
+
+def through(k: str, compute, keep=None):
+    """The entry ``k``, or ``compute()`` stored under it (unless ``keep(value)`` is false:
+    an answer cut short by a budget is not kept)."""
+    hit = load(k)
+    if hit is not None:
+        return hit
+    value = compute()
+    if keep is None or keep(value):
+        store(k, value)
+    return value
 
 
 def load(k: str):

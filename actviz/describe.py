@@ -31,12 +31,7 @@ class Description:
             return make()
         from actviz import cache
 
-        k = cache.key(self.func, "formulas", self.order, fmt, width)
-        hit = cache.load(k)
-        if hit is None:
-            hit = make()
-            cache.store(k, hit)
-        return hit
+        return cache.through(cache.key(self.func, "formulas", self.order, fmt, width), make)
 
     @property
     def convention(self) -> str:

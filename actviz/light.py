@@ -72,12 +72,8 @@ class CatalogFunction:
         rendered before."""
         from actviz import cache
 
-        k = cache.key(self, "render", order, fmt, width)
-        text = cache.load(k)
-        if text is None:
-            text = self.symbolic.render(order, fmt, width)
-            cache.store(k, text)
-        return text
+        return cache.through(cache.key(self, "render", order, fmt, width),
+                             lambda: self.symbolic.render(order, fmt, width))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.label}>"
@@ -96,6 +92,17 @@ def load_all(specs, params=None) -> list[CatalogFunction]:
     """:class:`CatalogFunction` for each catalog name, under the one ``-p`` rule
     (:func:`actviz.loading.load_all`)."""
     return loading.load_all(specs, params, CatalogFunction)
+
+
+def load_any(specs, params=None) -> list:
+    """:class:`CatalogFunction` for each spec when all are catalog names, else sympy
+    :class:`actviz.symbolic.Function` for each (an expression needs sympy anyway); both
+    under the one ``-p`` rule."""
+    if all_catalog(specs):
+        return load_all(specs, params)
+    from actviz import symbolic
+
+    return symbolic.load_all(specs, params)
 
 
 def all_catalog(specs) -> bool:

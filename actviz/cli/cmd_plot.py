@@ -77,8 +77,7 @@ def command(names, derivatives, params, reference, x_range, points, dpi, output,
         from actviz.figures import functions
 
         # catalog entries through the kernels: no sympy at all once their marks are cached
-        funcs = light.load_all(names, pvals) if light.all_catalog(names) else \
-            load_functions(names, pvals)
+        funcs = light.load_any(names, pvals)
         fig = functions.plot(funcs, orders=derivatives, x_range=x_range, points=points,
                              use_cache=not no_cache)
     else:

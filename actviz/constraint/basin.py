@@ -137,13 +137,15 @@ def cached_basin(problem, axis, method: str, what: tuple, progress=None,
 
     backend = "numba" if "numba" in kernels.backends() else "numpy"
     k = cache.key_of(("basin", what, tuple(axis), method, OPTIONS[method], backend), _SOURCES)
-    hit = cache.load(k)
-    if hit is not None and len(hit) == len(axis):
-        if progress is not None:
-            progress(len(axis) ** 2)
-        return hit
-    codes = basin(problem, axis, method, progress)
-    cache.store(k, codes)
+    computed = []
+
+    def compute():
+        computed.append(True)
+        return basin(problem, axis, method, progress)
+
+    codes = cache.through(k, compute)
+    if not computed and progress is not None:  # read back: all its starts at once
+        progress(len(axis) ** 2)
     return codes
 
 

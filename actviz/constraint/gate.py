@@ -29,12 +29,7 @@ class Gate:
 
         if not (math.isfinite(k) and k > 0):
             raise ActvizError(f"the gate's steepness k must be a positive number, got {k}")
-        if light.all_catalog([spec]):  # evaluated through the kernels only: no sympy needed
-            (fn,) = light.load_all([spec], params)
-        else:
-            from actviz import symbolic
-
-            (fn,) = symbolic.load_all([spec], params)
+        (fn,) = light.load_any([spec], params)  # evaluated through the kernels only
         return cls(fn, float(k), kernels.scalar_function(fn, 0), kernels.scalar_function(fn, 1))
 
     def u(self, p) -> float:

@@ -35,15 +35,9 @@ def _cached(func, what: tuple, compute, use_cache: bool):
         return compute([])
     from actviz import cache
 
-    k = cache.key(func, *what)
-    hit = cache.load(k)
-    if hit is not None:
-        return hit
     failed: list = []
-    value = compute(failed)
-    if not failed:
-        cache.store(k, value)
-    return value
+    return cache.through(cache.key(func, *what), lambda: compute(failed),
+                         keep=lambda _: not failed)
 
 
 def kinks_and_flats(func, order: int, use_cache: bool = True):

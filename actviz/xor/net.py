@@ -37,17 +37,16 @@ class Act:
         self.max_abs_derivative = float(np.nanmax(np.abs(d))) if np.isfinite(d).any() else 1.0
         self.non_decreasing = bool(np.all(d >= 0.0))
         # the symbolic facts (sympy), from the disk cache where computed before
-        facts = None
+        def facts():
+            return _facts(getattr(fn, "symbolic", fn))
+
         if use_cache:
             from actviz import cache
 
-            key = cache.key(fn, "xor-act")
-            facts = cache.load(key)
-        if facts is None:
-            facts = _facts(getattr(fn, "symbolic", fn))
-            if use_cache:
-                cache.store(key, facts)
-        self.zero_grad_intervals, self.affine_maps, self._pieces = facts
+            self.zero_grad_intervals, self.affine_maps, self._pieces = cache.through(
+                cache.key(fn, "xor-act"), facts)
+        else:
+            self.zero_grad_intervals, self.affine_maps, self._pieces = facts()
 
     def __call__(self, z, order: int = 0):
         z = np.asarray(z, dtype=np.float64)

@@ -95,11 +95,8 @@ def load_acts(specs, params: dict[str, str] | None = None) -> list[Act]:
     by the one rule of :func:`actviz.symbolic.load_all`."""
     from actviz import light
 
-    if light.all_catalog(specs):  # catalog entries: no sympy once their facts are cached
-        return [Act(fn) for fn in light.load_all(specs, params)]
-    from actviz import symbolic
-
-    return [Act(fn) for fn in symbolic.load_all(specs, params)]
+    # catalog entries: no sympy once their facts are cached
+    return [Act(fn) for fn in light.load_any(specs, params)]
 
 
 def train_xor(acts, config: XorConfig | None = None, *, params=None, backend: str = "auto",
