@@ -1,6 +1,7 @@
 """Shared fixtures: the catalog as test parameters, so a new activation is tested everywhere."""
 
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -8,13 +9,15 @@ import pytest
 from actviz import catalog
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-# the symbolic-analysis cache of this run starts empty and is left behind nowhere else; the
-# pytest-xdist workers share the one their controller made (entries are written atomically)
+# the symbolic-analysis cache of this run starts empty and is removed at its end (by the
+# process that made it); the pytest-xdist workers share the one their controller made
+# (entries are written atomically)
 _CACHE_PREFIX = "actviz-test-cache-"
 _own = os.environ.get("ACTVIZ_CACHE_DIR", "")
+_MADE = None
 if not (os.environ.get("PYTEST_XDIST_WORKER")
         and os.path.basename(_own).startswith(_CACHE_PREFIX) and os.path.isdir(_own)):
-    os.environ["ACTVIZ_CACHE_DIR"] = tempfile.mkdtemp(prefix=_CACHE_PREFIX)
+    _MADE = os.environ["ACTVIZ_CACHE_DIR"] = tempfile.mkdtemp(prefix=_CACHE_PREFIX)
 # GNU readline (which pytest's capture imports) writes the terminal's size, or 80x24, into the
 # C environment, where os.environ does not see it but every subprocess inherits it: the
 # xdist workers would then wrap the reports at 80 columns instead of the 100 of "not a terminal"
@@ -45,6 +48,11 @@ def xdist_group(item) -> str | None:
     if module in MEMOIZED_PER_SPEC and spec:
         return f"{module}[{spec}]"
     return None
+
+
+def pytest_unconfigure(config):
+    if _MADE is not None:
+        shutil.rmtree(_MADE, ignore_errors=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the marks
