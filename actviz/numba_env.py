@@ -80,3 +80,54 @@ def first_compile(stamp) -> bool:
     except OSError:
         pass
     return True
+
+
+def _scipy_blas_present() -> bool:
+    """Whether scipy's BLAS wrappers (``scipy.linalg.cython_blas``) are installed, found by
+    file name without importing scipy."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("scipy")
+    except (ImportError, ValueError):
+        return False
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        linalg = os.path.join(folder, "linalg")
+        if os.path.isdir(linalg) and any(n.startswith("cython_blas.")
+                                         for n in os.listdir(linalg)):
+            return True
+    return False
+
+
+def skip_blas_probe() -> None:
+    """Keep numba from importing scipy.linalg when it first compiles or loads anything.
+
+    numba's ``numba.np.arraymath`` asks at import (inside the first compile or cache load of
+    a process) whether BLAS is available by importing ``scipy.linalg.cython_blas``, that is
+    all of scipy.linalg: 0.3-1 s that no actviz loop needs (none calls BLAS). Here that
+    module is imported first, its question answered by whether the wrapper file is
+    installed, and numba's own check put back, so a loop that does use BLAS (``np.dot``)
+    still gets the full check when it compiles. Does nothing where numba's layout differs
+    or the module is already imported."""
+    if "numba.np.arraymath" in sys.modules:
+        return
+    try:
+        from numba.np import linalg
+    except ImportError:
+        return
+    probe = getattr(linalg, "ensure_blas", None)
+    if probe is None:
+        return
+    have = _scipy_blas_present()
+
+    def answer() -> None:
+        if not have:
+            raise ImportError("scipy's BLAS is not installed")
+
+    linalg.ensure_blas = answer
+    try:
+        from numba.np import arraymath
+    finally:
+        linalg.ensure_blas = probe
+    if getattr(arraymath, "ensure_blas", None) is answer:
+        arraymath.ensure_blas = probe

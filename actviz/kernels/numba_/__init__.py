@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from actviz.kernels.numba_ import dialect, formulas32, loops
-from actviz.kernels.numba_.policy import PARALLEL_MIN
+from actviz import numba_env
+
+numba_env.skip_blas_probe()  # before numba's first compile or cache load (0.3-1 s less)
+
+from actviz.kernels.numba_ import dialect, formulas32, loops  # noqa: E402
+from actviz.kernels.numba_.policy import PARALLEL_MIN  # noqa: E402
 
 __all__ = ["run", "loops_compiled"]
 
