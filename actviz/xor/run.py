@@ -150,7 +150,7 @@ def _train_one(act: Act, cfg: XorConfig, backend: str, progress) -> ActRun:
             if progress is not None:
                 progress(n_epochs)
         S1, S2 = np.concatenate(snaps1), np.concatenate(snaps2)
-        rec = _measure(act, S1, S2, cfg.loss)
+        rec = _measure(act, S1, S2, cfg.loss, trainer.scalar)
     last = rec.pop("last")
     return ActRun(
         act=act, backend=trainer.backend, epochs=when, loss=rec["loss"],
@@ -163,35 +163,50 @@ def _train_one(act: Act, cfg: XorConfig, backend: str, progress) -> ActRun:
         W1=W1, W2=W2, unchanged=(S1[0] == W1).all(axis=(1, 2)) & (S2[0] == W2).all(axis=1))
 
 
-def _measure(act: Act, S1, S2, loss: str) -> dict:
+def _measure(act: Act, S1, S2, loss: str, fdf=None) -> dict:
     """Statistics of the snapshots ``S1 (R, S, 3, H)``, ``S2 (R, S, H + 1)``, per record and
-    seed; evaluated in blocks of many nets at once."""
+    seed; evaluated in blocks of many nets at once, by the compiled loop of the trainer's
+    ``fdf`` (numba) or :func:`batch_eval` (NumPy)."""
     R, S = S1.shape[:2]
     tiny = TINY * act.max_abs_derivative
-    block = max(1, EVAL_NETS // S)
+    block = max(1, EVAL_NETS // S) if fdf is None else R
     out: dict[str, list] = {}
     for r0 in range(0, R, block):
         r1 = min(R, r0 + block)
-        ev = batch_eval(act, S1[r0:r1].reshape((-1,) + S1.shape[2:]),
-                        S2[r0:r1].reshape((-1,) + S2.shape[2:]), loss)
-        ev = {k: v.reshape((r1 - r0, S) + v.shape[1:]) for k, v in ev.items()}
+        nets = (S1[r0:r1].reshape((-1,) + S1.shape[2:]), S2[r0:r1].reshape((-1,) + S2.shape[2:]))
+        got, ev = _stats(act, nets, loss, fdf, tiny)
+        got, ev = ({k: v.reshape((r1 - r0, S) + v.shape[1:]) for k, v in d.items()}
+                   for d in (got, ev))
         if r0 == 0:
             out["first"] = {"hidden": ev["z1"][0], "output": ev["z2"][0]}
         if r1 == R:
             out["last"] = {k: ev[k][-1] for k in ("y", "z1", "z2")}
-        got = {"loss": ev["loss"], "g1": np.sqrt((ev["gW1"] ** 2).sum(axis=(2, 3))),
-               "g2": np.sqrt((ev["gW2"] ** 2).sum(axis=2)),
-               "clipped": ev["clipped"].sum(axis=2)}
-        for layer, z, d in (("1", ev["z1"], ev["d1"]), ("2", ev["z2"], ev["d2"])):
-            axes = tuple(range(2, z.ndim))
-            got["zero" + layer] = (d == 0.0).mean(axis=axes)
-            got["tiny" + layer] = (np.abs(d) < tiny).mean(axis=axes)
-            got["band" + layer] = act.in_linear_band(z).mean(axis=axes)
+        for layer in ("1", "2"):
+            z = ev["z" + layer]
+            got["band" + layer] = act.in_linear_band(z).mean(axis=tuple(range(2, z.ndim)))
         ids = act.affine_piece(ev["z1"])  # (r, S, 4, H)
         got["affine"] = ((ids >= 0) & (ids == ids[:, :, :1, :])).all(axis=(2, 3))
         for k, v in got.items():
             out.setdefault(k, []).append(v)
     return {k: (np.concatenate(v) if isinstance(v, list) else v) for k, v in out.items()}
+
+
+def _stats(act: Act, nets, loss: str, fdf, tiny: float):
+    """(per-net statistics, per-net y, z1, z2) of the nets ``(W1, W2)``."""
+    if fdf is not None:
+        from actviz.xor import compiled
+
+        ev = compiled.records(*nets, loss, fdf, tiny)
+        return {k: ev.pop(k) for k in compiled.STATS}, ev
+    ev = batch_eval(act, *nets, loss)
+    got = {"loss": ev["loss"], "g1": np.sqrt((ev["gW1"] ** 2).sum(axis=(1, 2))),
+           "g2": np.sqrt((ev["gW2"] ** 2).sum(axis=1)), "clipped": ev["clipped"].sum(axis=1)}
+    for layer in ("1", "2"):
+        d = ev["d" + layer]
+        axes = tuple(range(1, d.ndim))
+        got["zero" + layer] = (d == 0.0).mean(axis=axes)
+        got["tiny" + layer] = (np.abs(d) < tiny).mean(axis=axes)
+    return got, {k: ev[k] for k in ("y", "z1", "z2")}
 
 
 def trainer_backends() -> list[str]:

@@ -301,3 +301,26 @@ def test_cli_backend_option():
     assert json.loads(res.output)["activations"][0]["backend"] == "numpy"
     res = run_cli("--backend", "gpu")
     assert res.exit_code == 2 and "gpu" in res.output
+
+
+@pytest.mark.parametrize("spec,loss", [("sigmoid", "bce"), ("hard_sigmoid", "bce"),
+                                       ("relu", "mse"), ("tanh", "mse"),
+                                       ("ultra_fast_sigmoid", "bce")])
+def test_compiled_records_are_the_numpy_ones(spec, loss):
+    """The records of the numba trainer's snapshots (compiled) against batch_eval's."""
+    pytest.importorskip("numba")
+    from actviz.xor.run import _measure
+
+    (act,) = load_acts([spec])
+    W1, W2 = init_weights(600, 3, 3, "he", 12.0)  # wide: saturated, clipped and dead units
+    S1, S2 = W1.reshape(6, 100, 3, 3), W2.reshape(6, 100, 4)
+    ours, ref = _measure(act, S1, S2, loss, act.scalar_pair()), _measure(act, S1, S2, loss)
+    assert ours.keys() == ref.keys()
+    for key in ref:
+        pairs = ([(ours[key][k], ref[key][k]) for k in ref[key]] if isinstance(ref[key], dict)
+                 else [(ours[key], ref[key])])
+        for a, b in pairs:
+            assert a.dtype == b.dtype and a.shape == b.shape, key
+            # tiny gradient norms are sums that cancel: libm's last bits against NumPy's
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15, err_msg=key)
+    assert ref["clipped"].any() or spec not in ("sigmoid", "hard_sigmoid")
