@@ -17,7 +17,8 @@ array([0.       , 0.3333333, 0.5      , 0.6666667, 0.8333334, 1.       , 1.     
 - ``scalar_function(name, order=0, *, backend="auto", **params)``: the same formula as a
   float -> float function (for scalar callers such as scipy's optimizers);
   ``scalar_pair(name, **params)``: ``x -> (f(x), f'(x))`` compiled by numba, for other
-  compiled loops (the XOR trainer).
+  compiled loops; ``vector_pair(name, **params)``: the same over a short array (vectorized),
+  for the XOR trainer's seeds side by side.
 - ``backends()``: the available backends, among ``numpy``, ``numba``, ``cupy``.
 
 ``name`` is anything :func:`actviz.symbolic.load` accepts (a catalog name, alias or
@@ -55,8 +56,8 @@ _EXTRA = {"numba": "numba", "cupy": "gpu"}
 _WHICH = {0: "f", 1: "d1", 2: "d2"}
 
 __all__ = ["forward", "backward", "derivative", "scalar_function", "scalar_pair",
-           "scalar_pair_type", "source_stamp", "backends", "choose", "plan", "Plan",
-           "BACKENDS"]
+           "scalar_pair_type", "vector_pair", "vector_pair_type", "source_stamp", "backends",
+           "choose", "plan", "Plan", "BACKENDS"]
 
 
 def backends() -> list[str]:
@@ -235,6 +236,26 @@ def scalar_pair_type():
     from actviz.kernels.numba_.scalar import PAIR_SIG
 
     return types.FunctionType(PAIR_SIG)
+
+
+def vector_pair_type():
+    """The numba type of :func:`vector_pair`'s functions (``numba.types.FunctionType``)."""
+    from numba import types
+
+    from actviz.kernels.numba_.scalar import VECTOR_PAIR_SIG
+
+    return types.FunctionType(VECTOR_PAIR_SIG)
+
+
+def vector_pair(name, **params):
+    """``(z, fz, dz)``: ``fz[:] = f(z)``, ``dz[:] = f'(z)`` over 1-D float64 arrays, compiled
+    by numba with vectorizable elementary functions (about 1 ulp of float64), for compiled
+    loops that evaluate a few values side by side; numba must be installed."""
+    choose("numba")
+    from actviz.kernels.numba_ import scalar
+
+    pl = plan(name, **params)
+    return scalar.vector_pair(pl.kernel.f, pl.kernel.d1, pl.p)
 
 
 def scalar_pair(name, **params):

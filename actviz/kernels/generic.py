@@ -6,7 +6,7 @@
 :func:`actviz.numeric.dialect_function`, with the dialect's primitives and the catalog's own
 sigmoid and softplus formulas. So a user expression runs exactly like a catalog entry: on
 NumPy arrays, in the numba loops (compiled once per process: generated code is not cached
-on disk), traced to C for CuPy, and one value at a time in the XOR trainer's compiled loop.
+on disk), traced to C for CuPy, and a few values at a time in the XOR trainer's compiled loops.
 Each derivative is generated on first use.
 """
 

@@ -1,10 +1,15 @@
-"""The compiled XOR trainer (numba): one loop over epochs and samples, parallel over seeds,
-and the records of the weight snapshots it takes (:func:`records`, parallel over snapshots).
+"""The compiled XOR trainer (numba): one loop over epochs and samples, parallel over blocks of
+seeds side by side, and the records of the weight snapshots it takes (:func:`records`,
+parallel over snapshots).
 
-Imported only when numba is installed. The activation comes in as the kernels' compiled
-scalar ``x -> (f(x), f'(x))`` (:func:`actviz.kernels.scalar_pair`: the same formulas as the
-element loops, for catalog entries and user expressions alike), passed as a first-class
-function, so this loop compiles once (and is cached on disk) for every activation.
+Imported only when numba is installed. The activation comes in compiled by the kernels, as
+a first-class function (so these loops compile once, and are cached on disk, for every
+activation): the trainer takes :func:`actviz.kernels.vector_pair`, ``(z, fz, dz)`` over the
+pre-activations of ``LANES`` seeds at once (LLVM vectorizes both it and the arithmetic of
+the trainer over the seeds), the records :func:`actviz.kernels.scalar_pair`, ``x -> (f(x),
+f'(x))``. Both are the formulas of the element loops. Per seed the trainer does the
+arithmetic of the one-seed loop in the same order, so only the elementary functions' last
+bits (math64's against libm's or NumPy's) tell the trainers apart.
 """
 
 from __future__ import annotations
@@ -16,78 +21,115 @@ from actviz import kernels, numba_env
 from actviz.xor.problem import BCE_EPS, TARGETS, X_AUG
 
 _FN = kernels.scalar_pair_type()
-
+_VFN = kernels.vector_pair_type()
+LANES = 8  # seeds side by side: one AVX-512 vector of float64, two of AVX2
 
 _KERNEL_SIG = types.void(types.float64[:, :, ::1], types.float64[:, ::1],
                          types.float64[:, ::1], types.float64[::1], types.int64,
-                         types.float64, types.int64, types.int64, _FN, types.int64,
+                         types.float64, types.int64, types.int64, _VFN, types.int64,
                          types.float64[:, :, :, ::1], types.float64[:, :, ::1])
 
 
 @njit(_KERNEL_SIG, parallel=True, cache=numba_env.cache_enabled())
-def _train(W1, W2, Xa, T, epochs, lr, mse, batch, fdf, every, snap1, snap2):
+def _train(W1, W2, Xa, T, epochs, lr, mse, batch, vfdf, every, snap1, snap2):
     S, I1, H = W1.shape
     K = Xa.shape[0]
-    for s in prange(S):
-        h = np.empty(H + 1)
-        d1 = np.empty(H)
-        g1 = np.zeros((I1, H))
-        g2 = np.zeros(H + 1)
+    L = LANES
+    HL = H * L
+    for b in prange((S + L - 1) // L):
+        s0 = b * L
+        n = min(L, S - s0)
+        # flat, seeds last: W1[s, i, j] at i*HL + j*L + q, W2[s, j] at j*L + q (s = s0 + q);
+        # lanes past n train zeros and are never copied out
+        w1 = np.zeros(I1 * HL)
+        w2 = np.zeros(HL + L)
+        for q in range(n):
+            for i in range(I1):
+                for j in range(H):
+                    w1[i * HL + j * L + q] = W1[s0 + q, i, j]
+            for j in range(H + 1):
+                w2[j * L + q] = W2[s0 + q, j]
+        z1 = np.empty(HL)
+        h = np.empty(HL)
+        d1 = np.empty(HL)
+        z2 = np.empty(L)
+        y = np.empty(L)
+        dyz = np.empty(L)
+        dz2 = np.empty(L)
+        g1 = np.zeros(I1 * HL)
+        g2 = np.zeros(HL + L)
         for e in range(epochs):
             if batch:
-                g1[:, :] = 0.0
+                g1[:] = 0.0
                 g2[:] = 0.0
             for k in range(K):
-                for j in range(H):
-                    acc = 0.0
-                    for i in range(I1):
-                        acc += Xa[k, i] * W1[s, i, j]
-                    h[j], d1[j] = fdf(acc)
-                h[H] = 1.0
-                z2 = 0.0
-                for j in range(H + 1):
-                    z2 += h[j] * W2[s, j]
-                y, dyz = fdf(z2)
+                z1[:] = 0.0
+                for i in range(I1):
+                    c = Xa[k, i]
+                    for u in range(HL):
+                        z1[u] += c * w1[i * HL + u]
+                vfdf(z1, h, d1)
+                z2[:] = 0.0
+                for u in range(HL):
+                    z2[u % L] += h[u] * w2[u]
+                for q in range(L):
+                    z2[q] += w2[HL + q]  # the bias unit's h is 1
+                vfdf(z2, y, dyz)
                 t = T[k]
                 if mse:
-                    dy = 2.0 * (y - t)
+                    for q in range(L):
+                        dz2[q] = 2.0 * (y[q] - t) * dyz[q]
                 else:
-                    yc = min(max(y, BCE_EPS), 1.0 - BCE_EPS)
-                    dy = (yc - t) / (yc * (1.0 - yc)) if yc == y else 0.0
-                dz2 = dy * dyz
-                for j in range(H):
-                    d1[j] = W2[s, j] * dz2 * d1[j]
+                    for q in range(L):
+                        yc = min(max(y[q], BCE_EPS), 1.0 - BCE_EPS)
+                        dy = (yc - t) / (yc * (1.0 - yc)) if yc == y[q] else 0.0
+                        dz2[q] = dy * dyz[q]
+                for u in range(HL):
+                    d1[u] = w2[u] * dz2[u % L] * d1[u]
                 if batch:
-                    for j in range(H + 1):
-                        g2[j] += h[j] * dz2 / K
+                    for u in range(HL):
+                        g2[u] += h[u] * dz2[u % L] / K
+                    for q in range(L):
+                        g2[HL + q] += dz2[q] / K
+                    for i in range(I1):
+                        c = Xa[k, i]
+                        for u in range(HL):
+                            g1[i * HL + u] += c * d1[u] / K
+                else:
+                    for u in range(HL):
+                        w2[u] -= lr * (h[u] * dz2[u % L])
+                    for q in range(L):
+                        w2[HL + q] -= lr * dz2[q]
+                    for i in range(I1):
+                        c = Xa[k, i]
+                        if c != 0.0:
+                            for u in range(HL):
+                                w1[i * HL + u] -= lr * (c * d1[u])
+            if batch:
+                for u in range(HL + L):
+                    w2[u] -= lr * g2[u]
+                for u in range(I1 * HL):
+                    w1[u] -= lr * g1[u]
+            if (e + 1) % every == 0:
+                m = (e + 1) // every - 1
+                for q in range(n):
                     for i in range(I1):
                         for j in range(H):
-                            g1[i, j] += Xa[k, i] * d1[j] / K
-                else:
+                            snap1[m, s0 + q, i, j] = w1[i * HL + j * L + q]
                     for j in range(H + 1):
-                        W2[s, j] -= lr * (h[j] * dz2)
-                    for i in range(I1):
-                        if Xa[k, i] != 0.0:
-                            for j in range(H):
-                                W1[s, i, j] -= lr * (Xa[k, i] * d1[j])
-            if batch:
-                for j in range(H + 1):
-                    W2[s, j] -= lr * g2[j]
-                for i in range(I1):
-                    for j in range(H):
-                        W1[s, i, j] -= lr * g1[i, j]
-            if (e + 1) % every == 0:
-                n = (e + 1) // every - 1
-                snap1[n, s] = W1[s]
-                snap2[n, s] = W2[s]
+                        snap2[m, s0 + q, j] = w2[j * L + q]
+        for q in range(n):
+            for i in range(I1):
+                for j in range(H):
+                    W1[s0 + q, i, j] = w1[i * HL + j * L + q]
+            for j in range(H + 1):
+                W2[s0 + q, j] = w2[j * L + q]
 
-
-def run(W1, W2, epochs, lr, loss, update, fdf, every, snap1, snap2) -> None:
+def run(W1, W2, epochs, lr, loss, update, vfdf, every, snap1, snap2) -> None:
     """Train ``W1 (S, 3, H)``, ``W2 (S, H + 1)`` in place; copy the weights into
     ``snap1[n]``, ``snap2[n]`` after every ``every`` epochs."""
     _train(W1, W2, X_AUG, TARGETS, int(epochs), float(lr), int(loss == "mse"),
-           int(update == "batch"), fdf, int(every), snap1, snap2)
-
+           int(update == "batch"), vfdf, int(every), snap1, snap2)
 
 _CHUNK = 256
 _RECORDS_SIG = types.void(types.float64[:, :, ::1], types.float64[:, ::1],

@@ -9,7 +9,7 @@ same activation ``f`` is used in both layers:
 All seeds are handled at once: ``W1`` is ``(seeds, 3, hidden)``, ``W2`` is
 ``(seeds, hidden + 1)``. :class:`Act` evaluates the activation through ``actviz.kernels``
 (the NumPy backend here; the compiled trainer of :mod:`.compiled` calls the same formulas
-one value at a time), and knows its affine pieces. :func:`batch_eval` gives losses,
+on a few seeds at a time), and knows its affine pieces. :func:`batch_eval` gives losses,
 gradients of the mean loss and the pre-activations for all seeds at once (the records);
 :func:`online_epochs_numpy` and :func:`batch_epochs_numpy` train in place. Sums over the
 hidden units run in the same order as in the compiled loop, so both trainers round alike.
@@ -71,18 +71,30 @@ class Act:
     def scalar_pair(self):
         """``x -> (f(x), f'(x))`` compiled by numba (the same kernel formulas), or None when
         it does not compile or does not match the NumPy kernels on a grid."""
+        return self._compiled("scalar_pair", lambda fdf, z: np.array([fdf(v) for v in z]).T)
+
+    def vector_pair(self):
+        """``(z, fz, dz)`` (:func:`actviz.kernels.vector_pair`, the same kernel formulas), or
+        None when it does not compile or does not match the NumPy kernels on a grid."""
+        def values(vfdf, z):
+            fz, dz = np.empty_like(z), np.empty_like(z)
+            vfdf(z, fz, dz)
+            return fz, dz
+
+        return self._compiled("vector_pair", values)
+
+    def _compiled(self, which: str, values):
         probe = np.concatenate([np.linspace(-40.0, 40.0, 801), [-1e3, -1e-9, 0.0, 1e-9, 1e3]])
         try:
-            fdf = kernels.scalar_pair(self.plan)
-            ours = np.array([fdf(v) for v in probe])
+            fn = getattr(kernels, which)(self.plan)
+            ours = values(fn, probe)
         except Exception:  # noqa: BLE001 - anything numba cannot compile: the NumPy path
             return None
         for k in (0, 1):
-            if not np.allclose(ours[:, k], self(probe, k), rtol=1e-12, atol=1e-300,
+            if not np.allclose(ours[k], self(probe, k), rtol=1e-12, atol=1e-300,
                                equal_nan=True):
                 return None
-        return fdf
-
+        return fn
 
 def _facts(fn):
     """(f' = 0 intervals, affine maps (slope, b) of f, pieces ``[(intervals, index into the

@@ -224,11 +224,12 @@ class Trainer:
         if backend not in BACKENDS:
             raise ActvizError(f"unknown backend {backend!r} ({', '.join(BACKENDS)})")
         self.act, self.loss, self.update, self.lr = act, loss, update, lr
-        self.scalar = None
+        self.scalar = self.vector = None  # the compiled activation: records, training
         if backend == "numba" and "numba" not in trainer_backends():
             raise ActvizError("backend 'numba' needs numba: pip install 'actviz[numba]'")
         if backend in ("auto", "numba") and "numba" in trainer_backends():
-            self.scalar = act.scalar_pair()
+            self.vector = act.vector_pair()
+            self.scalar = act.scalar_pair() if self.vector is not None else None
         if backend == "numba" and self.scalar is None:
             raise ActvizError(f"the numba backend cannot compile {act.label}; use --backend "
                               "numpy")
@@ -243,7 +244,7 @@ class Trainer:
         if self.backend == "numba":
             from actviz.xor import compiled
 
-            compiled.run(W1, W2, epochs, self.lr, self.loss, self.update, self.scalar,
+            compiled.run(W1, W2, epochs, self.lr, self.loss, self.update, self.vector,
                          every, snap1, snap2)
             return snap1, snap2
         step = online_epochs_numpy if self.update == "online" else batch_epochs_numpy

@@ -266,7 +266,7 @@ def test_numba_pair_compiles_and_matches_numpy(spec):
     """The compiled (f, f') must not silently fall back to NumPy for catalog entries."""
     pytest.importorskip("numba")
     (act,) = load_acts([spec])
-    assert act.scalar_pair() is not None
+    assert act.scalar_pair() is not None and act.vector_pair() is not None
 
 
 def test_numba_and_numpy_trainers_agree():

@@ -8,8 +8,8 @@ writable as one run of memory). float32 data goes to the float32 formulas of
 computed in float64 with the vectorizable elementary functions of :mod:`.math64` and rounded
 once. float64 data (of either byte order) is computed in float64 with libm.
 
-:mod:`.scalar` makes the same formulas callable one value at a time from other compiled
-loops (the XOR trainer) and from Python (the constraint example).
+:mod:`.scalar` makes the same formulas callable one value (or one short array) at a time
+from other compiled loops (the XOR trainer) and from Python (the constraint example).
 """
 
 from __future__ import annotations
