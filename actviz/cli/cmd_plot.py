@@ -94,14 +94,15 @@ def command(names, derivatives, params, reference, x_range, points, dpi, output,
 
 
 def default_filename(names, params=None, reference=None) -> str:
-    """mish.png, silu_alpha_3.png, gelu_tanh_vs_gelu.png; an expression made file-safe."""
-    def safe(text):
-        return re.sub(r"[^A-Za-z0-9.]+", "_", text).strip("_") or "expr"
+    """mish.png, silu_alpha_3.png, elu_alpha_-1.png, gelu_tanh_vs_gelu.png; an expression
+    made file-safe."""
+    def safe(text, keep=""):
+        return re.sub(rf"[^A-Za-z0-9.{keep}]+", "_", text).strip("_") or "expr"
 
     stem = "_".join(safe(n) for n in names)
     for key, val in (params or {}).items():
         vals = val if isinstance(val, tuple) else (val,)
-        stem += f"_{key}_" + "-".join(safe(v) for v in vals)
+        stem += f"_{key}_" + "-".join(safe(v, keep="-") for v in vals)  # a value's sign kept
     if reference:
         stem += "_vs_" + safe(reference)
     if len(stem) > 80:

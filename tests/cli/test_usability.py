@@ -370,3 +370,12 @@ def test_gallery_outside_a_checkout_draws_the_packaged_bench(tmp_path, monkeypat
     r = run_cli(["gallery", "-o", "out", "--only", bench[0].rsplit(".", 1)[0], "-q"])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "out" / bench[0]).stat().st_size > 1000
+
+
+def test_default_file_names_keep_a_parameter_sign():
+    from actviz.cli.cmd_plot import default_filename
+
+    assert default_filename(["elu"], {"alpha": "-1"}) == "elu_alpha_-1.png"
+    assert default_filename(["elu"], {"alpha": "1"}) == "elu_alpha_1.png"
+    assert default_filename(["silu"], {"alpha": ("-0.5", "2")}) == "silu_alpha_-0.5-2.png"
+    assert default_filename(["hard_sigmoid"], {"alpha": "1/6"}) == "hard_sigmoid_alpha_1_6.png"
