@@ -18,6 +18,7 @@ import contextlib
 import math
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -43,14 +44,29 @@ def scale() -> float:
 
 
 _deadline: list[float] = []  # the stack of active deadlines (monotonic seconds)
+_hooks: list = []  # the unraisable hook replaced by the outermost active budget
 
 
 def _usable() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+RETRY = 0.02  # seconds: the alarm again, in case Python swallowed the one raised
+
+
 def _alarm(signum, frame):
+    # Raised inside a __del__, a weakref or GC callback, the exception is swallowed by
+    # Python ("Exception ignored in ...") and the step would run on unlimited: so the timer
+    # fires again shortly, until the exception reaches time_limit (which stops the timer).
+    signal.setitimer(signal.ITIMER_REAL, RETRY)
     raise _Expired()
+
+
+def _unraisable(info) -> None:
+    """sys.unraisablehook while a budget runs: a swallowed alarm is not reported (it
+    fires again); anything else goes to the hook that was there."""
+    if not isinstance(info.exc_value, _Expired):
+        _hooks[0](info)
 
 
 class _Expired(BaseException):
@@ -69,6 +85,9 @@ def time_limit(seconds: float, what: str):
     if _deadline:
         deadline = min(deadline, _deadline[-1])
     _deadline.append(deadline)
+    if len(_deadline) == 1:
+        _hooks.append(sys.unraisablehook)
+        sys.unraisablehook = _unraisable
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, max(deadline - now, 1e-3))
     try:
@@ -83,6 +102,8 @@ def time_limit(seconds: float, what: str):
         signal.signal(signal.SIGALRM, old)
         if _deadline:  # re-arm the outer budget
             signal.setitimer(signal.ITIMER_REAL, max(_deadline[-1] - time.monotonic(), 1e-3))
+        else:
+            sys.unraisablehook = _hooks.pop()
 
 
 def check_size(expr, what: str = "the expression") -> None:
