@@ -4,12 +4,12 @@ parallel over snapshots).
 
 Imported only when numba is installed. The activation comes in compiled by the kernels, as
 a first-class function (so these loops compile once, and are cached on disk, for every
-activation): the trainer takes :func:`actviz.kernels.vector_pair`, ``(z, fz, dz)`` over the
-pre-activations of ``LANES`` seeds at once (LLVM vectorizes both it and the arithmetic of
-the trainer over the seeds), the records :func:`actviz.kernels.scalar_pair`, ``x -> (f(x),
-f'(x))``. Both are the formulas of the element loops. Per seed the trainer does the
-arithmetic of the one-seed loop in the same order, so only the elementary functions' last
-bits (math64's against libm's or NumPy's) tell the trainers apart.
+activation): :func:`actviz.kernels.vector_pair`, ``(z, fz, dz)``, the formulas of the
+element loops over a short array. The trainer hands it the pre-activations of ``LANES``
+seeds at once (LLVM vectorizes both it and the trainer's arithmetic over the seeds), the
+records those of one net's four samples. Per seed the trainer does the arithmetic of the
+one-seed loop in the same order, so only the elementary functions' last bits (math64's
+against NumPy's) tell the two trainers apart.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from numba import njit, prange, types
 from actviz import kernels, numba_env
 from actviz.xor.problem import BCE_EPS, TARGETS, X_AUG
 
-_FN = kernels.scalar_pair_type()
 _VFN = kernels.vector_pair_type()
 LANES = 8  # seeds side by side: one AVX-512 vector of float64, two of AVX2
 
@@ -133,46 +132,56 @@ def run(W1, W2, epochs, lr, loss, update, vfdf, every, snap1, snap2) -> None:
 
 _CHUNK = 256
 _RECORDS_SIG = types.void(types.float64[:, :, ::1], types.float64[:, ::1],
-                          types.float64[:, ::1], types.float64[::1], types.int64, _FN,
+                          types.float64[:, ::1], types.float64[::1], types.int64, _VFN,
                           types.float64, types.float64[:, ::1], types.float64[:, ::1],
                           types.float64[:, :, ::1], types.float64[:, ::1])
 
 
 @njit(_RECORDS_SIG, parallel=True, cache=numba_env.cache_enabled())
-def _records(W1, W2, Xa, T, mse, fdf, tiny, stats, y, z1, z2):
+def _records(W1, W2, Xa, T, mse, vfdf, tiny, stats, y, z1, z2):
     """Forward and backward on the four samples of each net ``n`` (as
     :func:`actviz.xor.net.batch_eval`, summed in the same order): ``stats[n]`` = mean loss,
     |grad W1|, |grad W2|, fractions of f'(z) == 0 and |f'(z)| < tiny (hidden, output),
     outputs clipped by the BCE; ``y``, ``z1``, ``z2`` the outputs and pre-activations."""
     N, I1, H = W1.shape
     K = Xa.shape[0]
+    KH = K * H
     for c in prange((N + _CHUNK - 1) // _CHUNK):  # scratch once per chunk of nets
         g1 = np.empty((I1, H))
         g2 = np.empty(H + 1)
-        h = np.empty(H + 1)
-        d1 = np.empty(H)
+        zz = np.empty(KH)  # sample k, unit j at k * H + j
+        h = np.empty(KH)
+        d1 = np.empty(KH)
+        zo = np.empty(K)
+        yo = np.empty(K)
+        d2 = np.empty(K)
         for n in range(c * _CHUNK, min(N, (c + 1) * _CHUNK)):
-            g1[:, :] = 0.0
-            g2[:] = 0.0
-            loss = zero1 = tiny1 = zero2 = tiny2 = clipped = 0.0
             for k in range(K):
                 for j in range(H):
                     acc = 0.0
                     for i in range(I1):
                         acc += Xa[k, i] * W1[n, i, j]
+                    zz[k * H + j] = acc
                     z1[n, k, j] = acc
-                    h[j], d1[j] = fdf(acc)
-                    zero1 += d1[j] == 0.0
-                    tiny1 += abs(d1[j]) < tiny
-                h[H] = 1.0
+            vfdf(zz, h, d1)
+            for k in range(K):
                 acc = 0.0
-                for j in range(H + 1):
-                    acc += h[j] * W2[n, j]
-                z2[n, k] = acc
-                yk, d2 = fdf(acc)
+                for j in range(H):
+                    acc += h[k * H + j] * W2[n, j]
+                zo[k] = acc + W2[n, H]  # the bias unit's h is 1
+                z2[n, k] = zo[k]
+            vfdf(zo, yo, d2)
+            g1[:, :] = 0.0
+            g2[:] = 0.0
+            loss = zero1 = tiny1 = zero2 = tiny2 = clipped = 0.0
+            for u in range(KH):
+                zero1 += d1[u] == 0.0
+                tiny1 += abs(d1[u]) < tiny
+            for k in range(K):
+                yk = yo[k]
                 y[n, k] = yk
-                zero2 += d2 == 0.0
-                tiny2 += abs(d2) < tiny
+                zero2 += d2[k] == 0.0
+                tiny2 += abs(d2[k]) < tiny
                 t = T[k]
                 if mse:
                     loss += (yk - t) ** 2
@@ -182,11 +191,12 @@ def _records(W1, W2, Xa, T, mse, fdf, tiny, stats, y, z1, z2):
                     loss += -(t * np.log(yc) + (1.0 - t) * np.log1p(-yc))
                     dy = (yc - t) / (yc * (1.0 - yc)) if yc == yk else 0.0
                     clipped += (yk < BCE_EPS) or (yk > 1.0 - BCE_EPS)
-                dz2 = dy * d2 / K
-                for j in range(H + 1):
-                    g2[j] += h[j] * dz2
+                dz2 = dy * d2[k] / K
                 for j in range(H):
-                    dz1 = dz2 * W2[n, j] * d1[j]
+                    g2[j] += h[k * H + j] * dz2
+                g2[H] += dz2
+                for j in range(H):
+                    dz1 = dz2 * W2[n, j] * d1[k * H + j]
                     for i in range(I1):
                         g1[i, j] += Xa[k, i] * dz1
             s1 = 0.0
@@ -199,8 +209,8 @@ def _records(W1, W2, Xa, T, mse, fdf, tiny, stats, y, z1, z2):
             stats[n, 0] = loss / K
             stats[n, 1] = np.sqrt(s1)
             stats[n, 2] = np.sqrt(s2)
-            stats[n, 3] = zero1 / (K * H)
-            stats[n, 4] = tiny1 / (K * H)
+            stats[n, 3] = zero1 / KH
+            stats[n, 4] = tiny1 / KH
             stats[n, 5] = zero2 / K
             stats[n, 6] = tiny2 / K
             stats[n, 7] = clipped
@@ -208,7 +218,7 @@ def _records(W1, W2, Xa, T, mse, fdf, tiny, stats, y, z1, z2):
 STATS = ("loss", "g1", "g2", "zero1", "tiny1", "zero2", "tiny2", "clipped")
 
 
-def records(W1, W2, loss: str, fdf, tiny: float) -> dict:
+def records(W1, W2, loss: str, vfdf, tiny: float) -> dict:
     """The records of nets ``W1 (N, 3, H)``, ``W2 (N, H + 1)``: ``STATS`` (N,) each, and
     ``y`` (N, 4), ``z1`` (N, 4, H), ``z2`` (N, 4)."""
     N, _, H = W1.shape
@@ -216,7 +226,7 @@ def records(W1, W2, loss: str, fdf, tiny: float) -> dict:
     stats, y = np.empty((N, len(STATS))), np.empty((N, K))
     z1, z2 = np.empty((N, K, H)), np.empty((N, K))
     _records(np.ascontiguousarray(W1), np.ascontiguousarray(W2), X_AUG, TARGETS,
-             int(loss == "mse"), fdf, float(tiny), stats, y, z1, z2)
+             int(loss == "mse"), vfdf, float(tiny), stats, y, z1, z2)
     out = {name: stats[:, i] for i, name in enumerate(STATS)}
     out.update(clipped=out["clipped"].astype(np.int64), y=y, z1=z1, z2=z2)
     return out

@@ -68,33 +68,22 @@ class Act:
         slopes = np.array([m[0] for m in self.affine_maps] + [0.0])
         return slopes[ids] != 0.0  # id -1 picks the trailing 0
 
-    def scalar_pair(self):
-        """``x -> (f(x), f'(x))`` compiled by numba (the same kernel formulas), or None when
-        it does not compile or does not match the NumPy kernels on a grid."""
-        return self._compiled("scalar_pair", lambda fdf, z: np.array([fdf(v) for v in z]).T)
-
     def vector_pair(self):
-        """``(z, fz, dz)`` (:func:`actviz.kernels.vector_pair`, the same kernel formulas), or
-        None when it does not compile or does not match the NumPy kernels on a grid."""
-        def values(vfdf, z):
-            fz, dz = np.empty_like(z), np.empty_like(z)
-            vfdf(z, fz, dz)
-            return fz, dz
-
-        return self._compiled("vector_pair", values)
-
-    def _compiled(self, which: str, values):
+        """``(z, fz, dz)``: ``fz[:] = f(z)``, ``dz[:] = f'(z)`` compiled by numba
+        (:func:`actviz.kernels.vector_pair`, the same kernel formulas), or None when it does
+        not compile or does not match the NumPy kernels on a grid."""
         probe = np.concatenate([np.linspace(-40.0, 40.0, 801), [-1e3, -1e-9, 0.0, 1e-9, 1e3]])
+        ours = np.empty((2, probe.size))
         try:
-            fn = getattr(kernels, which)(self.plan)
-            ours = values(fn, probe)
+            vfdf = kernels.vector_pair(self.plan)
+            vfdf(probe, ours[0], ours[1])
         except Exception:  # noqa: BLE001 - anything numba cannot compile: the NumPy path
             return None
         for k in (0, 1):
             if not np.allclose(ours[k], self(probe, k), rtol=1e-12, atol=1e-300,
                                equal_nan=True):
                 return None
-        return fn
+        return vfdf
 
 def _facts(fn):
     """(f' = 0 intervals, affine maps (slope, b) of f, pieces ``[(intervals, index into the

@@ -150,7 +150,7 @@ def _train_one(act: Act, cfg: XorConfig, backend: str, progress) -> ActRun:
             if progress is not None:
                 progress(n_epochs)
         S1, S2 = np.concatenate(snaps1), np.concatenate(snaps2)
-        rec = _measure(act, S1, S2, cfg.loss, trainer.scalar)
+        rec = _measure(act, S1, S2, cfg.loss, trainer.compiled)
     last = rec.pop("last")
     return ActRun(
         act=act, backend=trainer.backend, epochs=when, loss=rec["loss"],
@@ -163,18 +163,18 @@ def _train_one(act: Act, cfg: XorConfig, backend: str, progress) -> ActRun:
         W1=W1, W2=W2, unchanged=(S1[0] == W1).all(axis=(1, 2)) & (S2[0] == W2).all(axis=1))
 
 
-def _measure(act: Act, S1, S2, loss: str, fdf=None) -> dict:
+def _measure(act: Act, S1, S2, loss: str, vfdf=None) -> dict:
     """Statistics of the snapshots ``S1 (R, S, 3, H)``, ``S2 (R, S, H + 1)``, per record and
-    seed; evaluated in blocks of many nets at once, by the compiled loop of the trainer's
-    ``fdf`` (numba) or :func:`batch_eval` (NumPy)."""
+    seed; evaluated in blocks of many nets at once, by the compiled loop with the trainer's
+    ``vfdf`` (numba) or :func:`batch_eval` (NumPy)."""
     R, S = S1.shape[:2]
     tiny = TINY * act.max_abs_derivative
-    block = max(1, EVAL_NETS // S) if fdf is None else R
+    block = max(1, EVAL_NETS // S) if vfdf is None else R
     out: dict[str, list] = {}
     for r0 in range(0, R, block):
         r1 = min(R, r0 + block)
         nets = (S1[r0:r1].reshape((-1,) + S1.shape[2:]), S2[r0:r1].reshape((-1,) + S2.shape[2:]))
-        got, ev = _stats(act, nets, loss, fdf, tiny)
+        got, ev = _stats(act, nets, loss, vfdf, tiny)
         got, ev = ({k: v.reshape((r1 - r0, S) + v.shape[1:]) for k, v in d.items()}
                    for d in (got, ev))
         if r0 == 0:
@@ -191,12 +191,12 @@ def _measure(act: Act, S1, S2, loss: str, fdf=None) -> dict:
     return {k: (np.concatenate(v) if isinstance(v, list) else v) for k, v in out.items()}
 
 
-def _stats(act: Act, nets, loss: str, fdf, tiny: float):
+def _stats(act: Act, nets, loss: str, vfdf, tiny: float):
     """(per-net statistics, per-net y, z1, z2) of the nets ``(W1, W2)``."""
-    if fdf is not None:
+    if vfdf is not None:
         from actviz.xor import compiled
 
-        ev = compiled.records(*nets, loss, fdf, tiny)
+        ev = compiled.records(*nets, loss, vfdf, tiny)
         return {k: ev.pop(k) for k in compiled.STATS}, ev
     ev = batch_eval(act, *nets, loss)
     got = {"loss": ev["loss"], "g1": np.sqrt((ev["gW1"] ** 2).sum(axis=(1, 2))),
@@ -224,16 +224,15 @@ class Trainer:
         if backend not in BACKENDS:
             raise ActvizError(f"unknown backend {backend!r} ({', '.join(BACKENDS)})")
         self.act, self.loss, self.update, self.lr = act, loss, update, lr
-        self.scalar = self.vector = None  # the compiled activation: records, training
+        self.compiled = None  # the activation compiled for the numba loops
         if backend == "numba" and "numba" not in trainer_backends():
             raise ActvizError("backend 'numba' needs numba: pip install 'actviz[numba]'")
         if backend in ("auto", "numba") and "numba" in trainer_backends():
-            self.vector = act.vector_pair()
-            self.scalar = act.scalar_pair() if self.vector is not None else None
-        if backend == "numba" and self.scalar is None:
+            self.compiled = act.vector_pair()
+        if backend == "numba" and self.compiled is None:
             raise ActvizError(f"the numba backend cannot compile {act.label}; use --backend "
                               "numpy")
-        self.backend = "numba" if self.scalar is not None else "numpy"
+        self.backend = "numba" if self.compiled is not None else "numpy"
 
     def run(self, W1, W2, epochs: int, every: int):
         """Train ``epochs`` epochs in place (a multiple of ``every``); return the weights after
@@ -244,7 +243,7 @@ class Trainer:
         if self.backend == "numba":
             from actviz.xor import compiled
 
-            compiled.run(W1, W2, epochs, self.lr, self.loss, self.update, self.vector,
+            compiled.run(W1, W2, epochs, self.lr, self.loss, self.update, self.compiled,
                          every, snap1, snap2)
             return snap1, snap2
         step = online_epochs_numpy if self.update == "online" else batch_epochs_numpy
