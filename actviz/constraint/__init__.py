@@ -7,8 +7,9 @@ The public face (the rest of actviz uses only these names): :func:`analyse` ->
 
 Inside: :mod:`.problem` (the problems and the solver run), :mod:`.gate` (the activation as a
 constraint gate, through ``actviz.kernels``), :mod:`.given` (section 1, the example as given),
-:mod:`.basin` (section 3, basin maps and the lesson), :mod:`.analysis` (all sections),
-:mod:`.report` (text).
+:mod:`.basin` (section 3, basin maps and the lesson), :mod:`.slsqp` (the maps' SLSQP runs,
+scipy's without ``minimize``'s overhead), :mod:`.analysis` (all sections), :mod:`.report`
+(text).
 """
 
 from actviz.constraint.analysis import ConstraintResult, FormulationResult, analyse

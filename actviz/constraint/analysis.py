@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from actviz.cards import HtmlRepr
-from actviz.constraint.basin import OUTCOMES, PATH_STARTS, _lesson, cached_basin, check_options
+from actviz.constraint.basin import OUTCOMES, PATH_STARTS, _lesson, cached_basins, check_options
 from actviz.constraint.gate import Gate, hard_band
 from actviz.constraint.problem import (
     BOX,
@@ -99,7 +99,7 @@ def analyse(start=(5.0, 5.0), *, formulations=DEFAULT_FORMULATIONS, grid: int = 
             use_cache: bool = True) -> ConstraintResult:
     """Run sections 1–3. Section 1 always uses SLSQP (as given); ``method`` is for 2 and 3.
     The basin maps come from the disk cache where computed before (``use_cache=False``:
-    afresh, stored nowhere; :func:`actviz.constraint.basin.cached_basin`).
+    afresh, stored nowhere; :func:`actviz.constraint.basin.cached_basins`).
     ``progress(n)`` is called as the basin maps advance (``n`` starts at a time; there are
     ``len(formulations) * grid**2`` in all)."""
     import numpy as np
@@ -117,16 +117,19 @@ def analyse(start=(5.0, 5.0), *, formulations=DEFAULT_FORMULATIONS, grid: int = 
         result.given = run_given(Gate.load(gate, params, 1.0).fn, start)
     axis = np.linspace(BOX[0], BOX[1], grid).tolist() if grid else []
     result.axis = axis
-    for name in names:
-        problem = formulation(name, hard, smooth)
+    problems = [formulation(name, hard, smooth) for name in names]
+    for name, problem in zip(names, problems):
         run = solve(problem, start, method, OPTIONS[method])
         paths = [solve(problem, s, method, OPTIONS[method], record_path=True).path
                  for s in (start, *PATH_STARTS)]
-        fr = FormulationResult(name, problem.label, run, paths)
-        if grid:
-            what = (name, hard.fn.name, tuple(sorted(hard.fn.params.items())), float(k))
-            fr.basin = cached_basin(problem, axis, method, what, progress, use_cache)
-            if name in ("hard", "smooth"):
-                fr.lesson = _lesson(hard if name == "hard" else smooth, axis, fr.basin)
-        result.formulations.append(fr)
+        result.formulations.append(FormulationResult(name, problem.label, run, paths))
+    if grid:  # all maps at once: one pool of workers
+        params = tuple(sorted(hard.fn.params.items()))
+        maps = cached_basins([(problem, axis, method) for problem in problems],
+                             [(name, hard.fn.name, params, float(k)) for name in names],
+                             progress, use_cache)
+        for fr, codes in zip(result.formulations, maps):
+            fr.basin = codes
+            if fr.name in ("hard", "smooth"):
+                fr.lesson = _lesson(hard if fr.name == "hard" else smooth, axis, codes)
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from actviz.constraint import slsqp
 from actviz.constraint.gate import Gate
 from actviz.constraint.problem import (
     BOX,
@@ -86,30 +87,37 @@ def _verdict(m: dict) -> list[str]:
     return lines
 
 
-PARALLEL_MIN = 256  # a map of fewer starts runs in this process
+PARALLEL_MIN = 256  # maps of fewer starts in all run in this process
 MAX_WORKERS = 8
-_JOB: tuple | None = None  # (problem, axis, method), inherited by the forked workers
+_JOBS: list | None = None  # [(problem, axis, method)], inherited by the forked workers
 
 
 def _row(problem, axis, yv: float, method: str) -> list[int]:
+    fast = slsqp.prepare(problem, method, OPTIONS[method])
     row = []
     for xv in axis:
-        run = solve(problem, (xv, yv), method, OPTIONS[method])
-        if distance_to_optimum(run.x) <= REACH_TOL:
+        if fast is not None:
+            x, status = fast((xv, yv))
+            success = status == 0
+        else:
+            run = solve(problem, (xv, yv), method, OPTIONS[method])
+            x, success = run.x, run.success
+        if distance_to_optimum(x) <= REACH_TOL:
             row.append(REACHED)
         else:
-            row.append(ELSEWHERE if run.success else FAILED)
+            row.append(ELSEWHERE if success else FAILED)
     return row
 
 
-def _work(i: int) -> list[int]:
-    problem, axis, method = _JOB
+def _work(task: tuple[int, int]) -> list[int]:
+    j, i = task
+    problem, axis, method = _JOBS[j]
     return _row(problem, axis, axis[i], method)
 
 
 def workers(starts: int) -> int:
-    """Processes for a map of ``starts`` starts: one per usable CPU (at most
-    :data:`MAX_WORKERS`) where the platform forks and the map is worth it, else 1."""
+    """Processes for maps of ``starts`` starts in all: one per usable CPU (at most
+    :data:`MAX_WORKERS`) where the platform forks and the maps are worth it, else 1."""
     import multiprocessing
     import os
 
@@ -121,32 +129,33 @@ def workers(starts: int) -> int:
 
 # what a basin map depends on, besides its inputs: these modules and the gate's kernels
 _SOURCES = ("constraint/problem.py", "constraint/gate.py", "constraint/basin.py",
+            "constraint/slsqp.py",
             "kernels/formulas.py", "kernels/numba_/scalar.py", "kernels/numba_/dialect.py",
             "kernels/numpy_.py")
 
 
-def cached_basin(problem, axis, method: str, what: tuple, progress=None,
-                 use_cache: bool = True) -> list[list[int]]:
-    """:func:`basin`, kept in the disk cache (:mod:`actviz.cache`) under ``what`` (the
-    formulation, gate, parameters and steepness), the grid, the method, the backend the
-    gates run on, scipy's version (with the cache's stamp) and the source of the modules
-    that compute it: the map is deterministic in those, and thousands of solver runs."""
+def cached_basins(jobs, whats, progress=None, use_cache: bool = True) -> list:
+    """:func:`basins`, each map kept in the disk cache (:mod:`actviz.cache`) under its
+    ``what`` (the formulation, gate, parameters and steepness), the grid, the method, the
+    backend the gates run on, scipy's version (with the cache's stamp) and the source of the
+    modules that compute it: a map is deterministic in those, and thousands of solver runs.
+    The maps not in the cache are computed together."""
     if not use_cache:
-        return basin(problem, axis, method, progress)
+        return basins(jobs, progress)
     from actviz import cache, kernels
 
     backend = "numba" if "numba" in kernels.backends() else "numpy"
-    k = cache.key_of(("basin", what, tuple(axis), method, OPTIONS[method], backend), _SOURCES)
-    computed = []
-
-    def compute():
-        computed.append(True)
-        return basin(problem, axis, method, progress)
-
-    codes = cache.through(k, compute)
-    if not computed and progress is not None:  # read back: all its starts at once
-        progress(len(axis) ** 2)
-    return codes
+    keys = [cache.key_of(("basin", what, tuple(axis), method, OPTIONS[method], backend),
+                         _SOURCES) for (_, axis, method), what in zip(jobs, whats)]
+    maps = [cache.load(k) for k in keys]
+    for (_, axis, _), codes in zip(jobs, maps):
+        if codes is not None and progress is not None:  # read back: all its starts at once
+            progress(len(axis) ** 2)
+    missing = [j for j, codes in enumerate(maps) if codes is None]
+    for j, codes in zip(missing, basins([jobs[j] for j in missing], progress)):
+        cache.store(keys[j], codes)
+        maps[j] = codes
+    return maps
 
 
 def basin(problem, axis, method: str, progress=None, processes: int | None = None
@@ -154,28 +163,35 @@ def basin(problem, axis, method: str, progress=None, processes: int | None = Non
     """Outcome code for each start (axis[j], axis[i]) at [i][j]; ``progress(n)`` after each
     row of n starts. Rows run in ``processes`` forked workers (default :func:`workers`):
     each start is an independent scipy run, so the map is the same in any number of them."""
-    global _JOB
-    n = workers(len(axis) ** 2) if processes is None else processes
-    if n <= 1 or len(axis) < 2:
-        codes = []
-        for yv in axis:
-            codes.append(_row(problem, axis, yv, method))
+    return basins([(problem, axis, method)], progress, processes)[0]
+
+
+def basins(jobs, progress=None, processes: int | None = None) -> list[list[list[int]]]:
+    """:func:`basin` of each ``(problem, axis, method)`` in ``jobs``, the rows of all of
+    them in one pool of workers (one start-up, and no worker idle between maps)."""
+    global _JOBS
+    tasks = [(j, i) for j, (_, axis, _) in enumerate(jobs) for i in range(len(axis))]
+    n = workers(sum(len(axis) ** 2 for _, axis, _ in jobs)) if processes is None else processes
+    maps = [[] for _ in jobs]
+    if n <= 1 or len(tasks) < 2:
+        rows = (_row(jobs[j][0], jobs[j][1], jobs[j][1][i], jobs[j][2]) for j, i in tasks)
+        for (j, _), row in zip(tasks, rows):
+            maps[j].append(row)
             if progress is not None:
-                progress(len(axis))
-        return codes
+                progress(len(row))
+        return maps
     import multiprocessing
 
-    _JOB = (problem, axis, method)  # the problem holds closures: workers inherit it by fork
+    _JOBS = list(jobs)  # the problems hold closures: workers inherit them by fork
     try:
-        with multiprocessing.get_context("fork").Pool(min(n, len(axis))) as pool:
-            codes = []
-            for row in pool.imap(_work, range(len(axis))):
-                codes.append(row)
+        with multiprocessing.get_context("fork").Pool(min(n, len(tasks))) as pool:
+            for (j, _), row in zip(tasks, pool.imap(_work, tasks)):
+                maps[j].append(row)
                 if progress is not None:
                     progress(len(row))
     finally:
-        _JOB = None
-    return codes
+        _JOBS = None
+    return maps
 
 
 def check_options(start, grid: int, method: str, names) -> None:

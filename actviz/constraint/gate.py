@@ -33,7 +33,10 @@ class Gate:
         return cls(fn, float(k), kernels.scalar_function(fn, 0), kernels.scalar_function(fn, 1))
 
     def u(self, p) -> float:
-        return self.k * (p[0] * p[0] + p[1] * p[1] - RADIUS2)
+        # an array's entries as Python floats: the same IEEE arithmetic, a third of the time
+        # of NumPy scalars (the basin maps evaluate this some 300 000 times)
+        x, y = p.tolist() if hasattr(p, "tolist") else p
+        return self.k * (x * x + y * y - RADIUS2)
 
     def slope(self, p) -> float:
         """d gate / d(x² + y²) at p (0 on the flat pieces)."""

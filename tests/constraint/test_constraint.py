@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from actviz import symbolic
 from actviz.cli import main
 from actviz.constraint import OPTIMUM, Gate, analyse, basin, formulation, run_code, run_text, solve
+from actviz.constraint.basin import basins
 from actviz.errors import ActvizError
 
 SQRT5 = math.sqrt(5.0)
@@ -144,6 +145,20 @@ def test_basin_map_is_the_same_in_forked_workers(name):
     forked = basin(problem, axis, "SLSQP", progress=rows.append, processes=2)
     assert forked == serial and rows == [6] * 6
     assert len({c for row in serial for c in row}) > 1  # a map with more than one outcome
+
+
+def test_basin_maps_together_are_the_maps_alone():
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    small, large = np.linspace(0.0, 10.0, 3).tolist(), np.linspace(0.0, 10.0, 5).tolist()
+    jobs = [(formulation(name, *_gates()), axis, "SLSQP")
+            for name, axis in (("hard", large), ("exact", small), ("smooth", large))]
+    rows = []
+    together = basins(jobs, progress=rows.append, processes=2)
+    assert together == [basin(*job, processes=1) for job in jobs]
+    assert rows == [5] * 5 + [3] * 3 + [5] * 5 and basins([], processes=2) == []
 
 
 def test_bad_library_options():
