@@ -3,9 +3,10 @@
 The general numba loops compute float32 data in float64 (with :mod:`.math64`), which halves
 the SIMD width. Here f and f' of the transcendental (and two rational) activations get their
 own float32 arrangements (on the elementary functions of :mod:`.math32`), so that a loop
-runs 16 lanes wide on AVX-512, and stay within 4 ulp of the true value (3.7 at most, gelu',
-over every float32 in 2**-4 <= |x| < 2**7 and, for gelu and silu, 2**-30 <= |x| < 2**4;
-``benchmarks/accuracy.py``). Only mish still finishes in float64 (``exp_w``).
+runs 16 lanes wide on AVX-512, and stay within 4 ulp of the true value (3.96 at most,
+silu', over every float32 in 2**-4 <= |x| < 2**7 and, for gelu, silu and mish,
+2**-30 <= |x| < 2**4; ``benchmarks/accuracy.py``). Only mish' still computes in float64
+(``exp_w``; its final division is a float32 one).
 
 The formulas are rearranged so that no two terms of opposite sign cancel, except where the
 true value has an interior zero (mish' at x0 = -1.1924, silu' at -1.2785, gelu' at
@@ -35,7 +36,6 @@ from actviz.kernels.numba_.math32 import (
     TWO,
     TWO_M64,
     ZERO,
-    bits_as_f32,
     exp32,
     exp_w,
     expm1_32,
@@ -45,6 +45,7 @@ from actviz.kernels.numba_.math32 import (
     horner,
     inline,
     log1p32,
+    pow2_64,
     reduce,
 )
 
@@ -99,8 +100,9 @@ def _silu_zero() -> _Zero:
 
 MISH0 = _mish_zero()
 SILU0 = _silu_zero()
-_WIN = 0.125  # |x - x0| below which the bracket is d h(d), h to degree 8
-_M0, _mish_h = MISH0.x0, horner(MISH0.c)
+_WIN = 0.125  # |x - x0| below which the bracket is d h(d)
+# mish': h to degree 6 (the next term is below 2**-30 h(0) in the window)
+_M0, _mish_h = MISH0.x0, horner(MISH0.c[:7])
 _S0, _silu_h = SILU0.x0, horner(SILU0.c)
 _BIG = 1e30  # |x| clip where a factor vanishes (no inf * 0)
 
@@ -184,14 +186,22 @@ def selu_d1(x, p):
     return p[1] if x > ZERO else p[2] * exp32(x if x < ZERO else ZERO)
 
 
+@inline
+def _exp64(a):
+    """q, sc with e**a = (1 + q) sc 2**-64 for -125 <= a <= 0 (a clamped below): sc =
+    2**(k + 64) is a normal float32 there, so that x e**a = (x + x q) sc 2**-64 is rounded
+    once in the normal range and once more at the end, where it is subnormal."""
+    kf, q = reduce(a, EXPW_MIN)
+    return q, pow2_64(kf)
+
+
 @formula
 def silu_f(x, p):
     # x sigmoid(x) in float32. For x < 0: x exp(x) = 2**k (x + x q) (one fused rounding,
     # no rounding of 1 + q), carried with 2**(k + 64) (normal down to x = -125) so that the
     # result is rounded once more, at the end, where it is subnormal.
     a = -np.abs(x)
-    kf, q = reduce(a, EXPW_MIN)
-    sc = bits_as_f32((np.int32(kf) + 64 + 127) << 23)
+    q, sc = _exp64(a)
     w = ONE + ((ONE + q) * sc) * TWO_M64
     pos = x >= ZERO
     r = (x if pos else (x + x * q) * sc) / w
@@ -203,7 +213,8 @@ _S0_HI = f32(SILU0.x0)
 _S0_LO = f32(SILU0.x0 - float(_S0_HI))
 _SH0 = f32(SILU0.c[0])  # h(0) = 1 + v0 as hi + lo
 _SH0_LO = f32(SILU0.c[0] - float(_SH0))
-_silu_hr = horner(tuple(f32(c) for c in SILU0.c[1:]))  # h(d) = h(0) + d hr(d)
+# h(d) = h(0) + d hr(d), h to degree 6 (the next term, v0 d**7 / 8!, is below 2**-31 h)
+_silu_hr = horner(tuple(f32(c) for c in SILU0.c[1:7]))
 
 
 @inline
@@ -225,32 +236,43 @@ def silu_d1(x, p):
     # carried as v 2**64 (normal down to x = -125) and the result rounded once more, at the
     # end, where it is subnormal (as in silu_f).
     a = -np.abs(x)
-    kf, q = reduce(a, EXPW_MIN)
-    sc = bits_as_f32((np.int32(kf) + 64 + 127) << 23)
+    q, sc = _exp64(a)
     v = ((ONE + q) * sc) * TWO_M64
     w = ONE + v
     den = _sq1p(v, w)
     b = _silu_b(x) if np.abs(x - _S0_HI) < _SW else (x + w) + ((ONE - w) + v)  # 1 + x + v
-    rp = fma32(v, ONE + min(x, f32(_BIG)), ONE) / den  # no 0 * inf at x = inf
-    rn = ((fma32(q, b, b) * sc) / den) * TWO_M64  # v B / (1 + v)**2, 1 + q not rounded
-    return rp if x >= ZERO else (rn if a >= EXPW_MIN else ZERO)
+    pos = x >= ZERO
+    # the numerators: 1 + v (1 + x) (no 0 * inf at x = inf); v B 2**64, 1 + q not rounded
+    neg = fma32(q, b, b) * sc if a >= EXPW_MIN else ZERO
+    num = fma32(v, ONE + min(x, f32(_BIG)), ONE) if pos else neg
+    return (num / den) * (ONE if pos else TWO_M64)  # one division for both signs
 
 
 @inline
-def _mish_nd(x, v):
-    """n, D with tanh(softplus(x)) = n / D, polynomials in v = exp(-|x|) whose coefficients
-    depend on the sign of x: (1 + 2v) / (1 + 2v + 2v**2) and (2v + v**2) / (2 + 2v + v**2)."""
+def _mish_den(x, v):
+    """D with tanh(softplus(x)) = n / D, polynomials in v = exp(-|x|) (in the arithmetic of
+    v) whose coefficients depend on the sign of x: (1 + 2v) / (1 + 2v + 2v**2) for x >= 0,
+    v (2 + v) / (2 + 2v + v**2) for x < 0."""
     pos = x >= ZERO
-    n = (1.0 if pos else 0.0) + v * (2.0 + v * (0.0 if pos else 1.0))
-    dd = (1.0 if pos else 2.0) + v * (2.0 + v * (2.0 if pos else 1.0))
-    return n, dd
+    return (ONE if pos else TWO) + v * (TWO + v * (TWO if pos else ONE))
 
 
 @formula
 def mish_f(x, p):
-    v = exp_w(-np.abs(x))
-    n, dd = _mish_nd(x, v)
-    return max(np.float64(x), -_BIG) * (n / dd)
+    # x n / D in float32 (u = 2**-24; one rounding costs up to 1 u relative), with x n as
+    # fma(m, a v, b m) rounded once: m = x, (a, b) = (2, 1) for x >= 0; for x < 0
+    # m = x v = x e**x, carried as (x + x q) 2**(k + 64) as in silu_f (one fused rounding
+    # and q's error, 0.2 u), (a, b) = (1, 2). D (two fmas, the inner one weighted by at most
+    # 0.8), the division and, for x >= 0, v's error (its rounding and q's, scaled by at
+    # most 0.53 in n / D) add the rest: below 4.5 u as a bound, measured below 3.5 ulp.
+    a = -np.abs(x)
+    q, sc = _exp64(a)
+    v = ((ONE + q) * sc) * TWO_M64
+    pos = x >= ZERO
+    m = x if pos else ((x + x * q) * sc if a >= EXPW_MIN else -ZERO)
+    mc = min(m, f32(_BIG))  # no inf * 0 at x = inf (v = 0 from x = 104 on)
+    num = fma32(mc, v * (TWO if pos else ONE), m * (ONE if pos else TWO))
+    return (num / _mish_den(x, v)) * (ONE if pos else TWO_M64)
 
 
 @formula
@@ -259,7 +281,7 @@ def mish_d1(x, p):
     # 1 + 4v + (6 + 4x) v**2 + (4 + 4x) v**3, all terms positive; for x < 0
     # 4 (1 + x) v + (6 + 4x) v**2 + 4 v**3 + v**4 = v B, zero at x0, where B = d h(d).
     v = exp_w(-np.abs(x))
-    n, dd = _mish_nd(x, v)
+    dd = _mish_den(x, v)
     xc = _clip(np.float64(x))
     pos = x >= ZERO
     c4x = 4.0 * xc
@@ -268,7 +290,9 @@ def mish_d1(x, p):
     d = xc - _M0
     near = d * _mish_h(d)
     num = v * near if np.abs(d) < _WIN else num
-    return num / (dd * dd)
+    # divided in float32 (num and D**2 rounded once each: 1 u more than a float64 division,
+    # which costs two 8-lane divisions per 16 lanes)
+    return np.float32(num) / np.float32(dd * dd)
 
 
 # ------------------------------------------------------------------------ rational ones

@@ -1,7 +1,7 @@
 """gelu's f and f' of the float32 fast path (:mod:`.formulas32`), in float32 arithmetic.
 
 The arrangement and its error analysis are in the comments below; the exhaustive scans are
-``benchmarks/accuracy.py gelu`` (3.0 ulp for f, 3.7 for f' at most over every float32 with
+``benchmarks/accuracy.py gelu`` (3.0 ulp for f, 3.8 for f' at most over every float32 with
 2**-30 <= |x| < 2**4).
 """
 
@@ -18,14 +18,15 @@ from actviz.kernels.numba_.math32 import (
     LN2_LO,
     LOG2E,
     ONE,
+    TWO_M64,
     ZERO,
-    bits_as_f32,
     expm1_poly,
     f32,
     fma32,
     formula,
     horner,
     inline,
+    pow2_64,
 )
 
 # ------------------------------------------------------------------------------------ gelu
@@ -44,14 +45,14 @@ from actviz.kernels.numba_.math32 import (
 # g <= 1/2, so 1 - Q, 1 - g lose nothing either.
 #
 # c M(a) = t V(t - tau) and c S(a) = W(t) with t = 1/(1 + a/2) in [t(A_MAX), 1], tau = 9/16:
-# V, W polynomials of degree 10 fitted at import (relative least squares on Chebyshev nodes,
-# coefficients rounded to float32 from the top down, each rounding refitted into the lower
-# ones; fit errors 0.8 and 0.3 units of 2**-24). t is carried as t + tl: 1 + a/2 = w + e
+# V, W polynomials of degrees 10 and 9 fitted at import (relative least squares on Chebyshev
+# nodes, coefficients rounded to float32 from the top down, each rounding refitted into the
+# lower ones; fit errors 0.8 and 0.4 units of 2**-24). t is carried as t + tl: 1 + a/2 = w + e
 # exactly (a/2 exact, e by Fast2Sum), t = fl(1/w), 1 - t w exact by FMA, so tl = t (1 - t w
 # - e t) leaves an error of order 2**-48. exp(-a**2/2) = 2**k (1 + q): a**2 = h + l exactly
 # (l by FMA), -h/2 reduced by Cody-Waite (exact), -l/2 added to the reduced argument r,
-# q = expm1(r) as in math32; 2**k is applied last, in two halves, so that a subnormal
-# result is rounded once.
+# q = expm1(r) as in math32; 2**k is applied last, as 2**(k + 64) 2**-64, so that a
+# subnormal result is rounded once.
 #
 # Error, in units u = 2**-24 (one rounding: at most 1 u relative; e u relative is at most
 # e ulp). f(x < 0) = 2**k (z + q z), z = x t V: V = c0 + s R with s = t - tau exact for
@@ -62,7 +63,7 @@ from actviz.kernels.numba_.math32 import (
 # For x >= 0 the error of x Q reaches x - x Q scaled by Q/(1 - Q) <= 1, plus its rounding.
 # f'(x < 0) = 2**k (z + q z), z = d W(t): d (1, exact to first order next to a0), W's
 # Horner (about 1) and its sensitivity to t's two roundings (t W'/W < 0.55: 1.1), the fit
-# (0.3), z (1), q and the fma (1.3): measured 3.7 ulp at most (benchmarks/accuracy.py, every
+# (0.4), z (1), q and the fma (1.3): measured 3.8 ulp at most (benchmarks/accuracy.py, every
 # float32 with 2**-30 <= |x| < 2**4; beyond, the result is the clamp's).
 
 _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -110,7 +111,7 @@ def fit_t(fn, deg: int, shift: float = 0.0, n: int = 256) -> tuple:
 _GTAU = f32(0.5625)  # V in s = t - tau: exact for t >= 0.28, and V(tau) = 0.35 within a
 #                     factor 2 of every V (0.21 to 0.5)
 _GV = fit_t(lambda t: _RS2PI * _mills(2.0 * (1.0 / t - 1.0)) / t, 10, float(_GTAU))
-_GW = fit_t(lambda t: _RS2PI * _gelu_s(2.0 * (1.0 / t - 1.0)), 10)
+_GW = fit_t(lambda t: _RS2PI * _gelu_s(2.0 * (1.0 / t - 1.0)), 9)
 _GV0, _gelu_vr, _gelu_w = _GV[0], horner(_GV[1:]), horner(_GW)
 
 
@@ -137,10 +138,9 @@ def _gelu_t(a):
 
 @inline
 def _scale_k(z, kf):
-    """z 2**k, rounded once where the result is subnormal (k >= -160)."""
-    k = np.int32(kf)
-    k1 = k >> 1
-    return (z * bits_as_f32((k1 + 127) << 23)) * bits_as_f32((k - k1 + 127) << 23)
+    """z 2**k, rounded once where the result is subnormal (k >= -160; z 2**(k + 64) is normal
+    for every z here: |z| > 0.3 where k < -100)."""
+    return (z * pow2_64(kf)) * TWO_M64
 
 
 @formula

@@ -6,11 +6,12 @@ so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
 
 - ``exp32(y)``, ``expm1_32(y)`` for ``y <= 0``: Cody-Waite reduction ``y = k ln2 + r`` with
   a 9-bit ``ln2_hi`` (so ``k ln2_hi`` and ``y - k ln2_hi`` are exact), the Taylor polynomial
-  of ``expm1(r)`` to degree 8 (truncation below 3e-9 relative) and the scale ``2**k`` from
-  its exponent bits in two halves (gradual underflow comes out right). About 1 ulp.
+  of ``expm1(r)`` to degree 8 (truncation below 3e-9 relative) and the scale ``2**k`` as
+  ``2**(k + 64)`` (from its exponent bits; the product stays normal) times ``2**-64``
+  (gradual underflow comes out right, rounded once). About 1 ulp.
   ``exp_w`` is the same with the last step in float64 (no rounding of ``1 + q``, no
   underflow), for formulas whose final arithmetic runs in float64 because float32 roundings
-  would pile up past 4 ulp there (mish, mish').
+  would pile up past 4 ulp there (mish').
 - ``log1p32(u)`` for ``0 <= u <= 1``: ``1 + u = 2**k (1 + f)`` with ``f`` exact (k = 1 only
   for ``u > 1/2``, where ``f = (u - 1)/2`` is exact by Sterbenz), then
   ``log(1 + f) = 2 atanh(s)``, ``s = f/(2 + f)``, by the atanh series to ``s**13``.
@@ -110,13 +111,18 @@ def reduce(y, lo):
 
 
 @inline
+def pow2_64(kf):
+    """2**(k + 64) for an integral float32 k, -190 < k < 64: z 2**k = (z pow2_64(k)) 2**-64
+    with the first product exact (normal) for the z at hand, so that a subnormal result is
+    rounded once."""
+    return bits_as_f32((np.int32(kf) + (64 + 127)) << 23)
+
+
+@inline
 def exp32(y):
     """exp(y) for y <= 0 (and y = -inf), float32."""
     kf, q = reduce(y, _EXP_MIN)
-    k = np.int32(kf)
-    k1 = k >> 1
-    k2 = k - k1
-    return ((ONE + q) * bits_as_f32((k1 + 127) << 23)) * bits_as_f32((k2 + 127) << 23)
+    return ((ONE + q) * pow2_64(kf)) * TWO_M64
 
 
 @inline
