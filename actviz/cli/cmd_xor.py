@@ -99,7 +99,7 @@ def command(names, acts, params, seeds, seed, epochs, lr, loss, hidden, init, in
     loaded = load_acts(names_from(names, acts) or list(DEFAULT_ACTS), parse_params(params))
     if backend != "numpy" and not quiet:
         numba_hint("train-xor")
-        compile_notice(15)
+        compile_notice(17)
     bar = _Progress(epochs * len(loaded), enabled=not quiet and is_tty())
     try:
         result = train_xor(loaded, config, backend=backend, progress=bar.advance)
