@@ -16,12 +16,21 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange, types
+from numba.extending import register_jitable
 
 from actviz import kernels, numba_env
 from actviz.xor.problem import BCE_EPS, TARGETS, X_AUG
 
 _VFN = kernels.vector_pair_type()
 LANES = 8  # seeds side by side: one AVX-512 vector of float64, two of AVX2
+
+@register_jitable
+def _bce_grad(y, t):
+    """(y clipped to [eps, 1 - eps], dL/dy of the clipped BCE, 0 where clipped), as
+    :func:`actviz.xor.problem.loss_and_grad`; NaN stays NaN (with dL/dy 0)."""
+    yc = min(max(y, BCE_EPS), 1.0 - BCE_EPS) if y == y else y
+    return yc, ((yc - t) / (yc * (1.0 - yc)) if yc == y else 0.0)
+
 
 _KERNEL_SIG = types.void(types.float64[:, :, ::1], types.float64[:, ::1],
                          types.float64[:, ::1], types.float64[::1], types.int64,
@@ -80,9 +89,7 @@ def _train(W1, W2, Xa, T, epochs, lr, mse, batch, vfdf, every, snap1, snap2):
                         dz2[q] = 2.0 * (y[q] - t) * dyz[q]
                 else:
                     for q in range(L):
-                        yc = min(max(y[q], BCE_EPS), 1.0 - BCE_EPS)
-                        dy = (yc - t) / (yc * (1.0 - yc)) if yc == y[q] else 0.0
-                        dz2[q] = dy * dyz[q]
+                        dz2[q] = _bce_grad(y[q], t)[1] * dyz[q]
                 for u in range(HL):
                     d1[u] = w2[u] * dz2[u % L] * d1[u]
                 if batch:
@@ -187,9 +194,8 @@ def _records(W1, W2, Xa, T, mse, vfdf, tiny, stats, y, z1, z2):
                     loss += (yk - t) ** 2
                     dy = 2.0 * (yk - t)
                 else:
-                    yc = min(max(yk, BCE_EPS), 1.0 - BCE_EPS) if yk == yk else yk
+                    yc, dy = _bce_grad(yk, t)
                     loss += -(t * np.log(yc) + (1.0 - t) * np.log1p(-yc))
-                    dy = (yc - t) / (yc * (1.0 - yc)) if yc == yk else 0.0
                     clipped += (yk < BCE_EPS) or (yk > 1.0 - BCE_EPS)
                 dz2 = dy * d2[k] / K
                 for j in range(H):
