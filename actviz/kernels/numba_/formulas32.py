@@ -43,6 +43,7 @@ from actviz.kernels.numba_.math32 import (
     fma32,
     formula,
     horner,
+    horner2,
     inline,
     log1p32,
     pow2_64,
@@ -191,8 +192,8 @@ def _exp64(a):
     """q, sc with e**a = (1 + q) sc 2**-64 for -125 <= a <= 0 (a clamped below): sc =
     2**(k + 64) is a normal float32 there, so that x e**a = (x + x q) sc 2**-64 is rounded
     once in the normal range and once more at the end, where it is subnormal."""
-    kf, q = reduce(a, EXPW_MIN)
-    return q, pow2_64(kf)
+    kb, kf, q = reduce(a, EXPW_MIN)
+    return q, pow2_64(kb)
 
 
 @formula
@@ -214,7 +215,7 @@ _S0_LO = f32(SILU0.x0 - float(_S0_HI))
 _SH0 = f32(SILU0.c[0])  # h(0) = 1 + v0 as hi + lo
 _SH0_LO = f32(SILU0.c[0] - float(_SH0))
 # h(d) = h(0) + d hr(d), h to degree 6 (the next term, v0 d**7 / 8!, is below 2**-31 h)
-_silu_hr = horner(tuple(f32(c) for c in SILU0.c[1:7]))
+_silu_hr = horner2(tuple(f32(c) for c in SILU0.c[1:7]))
 
 
 @inline

@@ -1,7 +1,7 @@
 """gelu's f and f' of the float32 fast path (:mod:`.formulas32`), in float32 arithmetic.
 
 The arrangement and its error analysis are in the comments below; the exhaustive scans are
-``benchmarks/accuracy.py gelu`` (3.0 ulp for f, 3.8 for f' at most over every float32 with
+``benchmarks/accuracy.py gelu`` (3.7 ulp for f and f' at most over every float32 with
 2**-30 <= |x| < 2**4).
 """
 
@@ -25,15 +25,17 @@ from actviz.kernels.numba_.math32 import (
     fma32,
     formula,
     horner,
+    horner2,
     inline,
     pow2_64,
+    round_k,
 )
 
 # ------------------------------------------------------------------------------------ gelu
-# All in float32 arithmetic, for a = |x| <= A_MAX = 14.75 (beyond, f = 0 or x, f' = 0 or 1:
-# |x phi(x)| < 2**-150 from a = 14.55 on). With phi(a) = exp(-a**2/2) / sqrt(2 pi),
-# M(a) = Q(a) / phi(a) (Mills' ratio, Q(a) = Phi(-a)) and a0 = -x0 = 0.7518, the zero of
-# M(a) - a:
+# All in float32 arithmetic, for a = |x| <= A_MAX = 14.75 (beyond, f = -0 or x, f' = -0 or
+# 1: |x phi(x)| < 2**-150 from a = 14.55 on, so x clamped to +-A_MAX gives those). With
+# phi(a) = exp(-a**2/2) / sqrt(2 pi), M(a) = Q(a) / phi(a) (Mills' ratio, Q(a) = Phi(-a))
+# and a0 = -x0 = 0.7518, the zero of M(a) - a:
 #
 #   f(x)  = x Q(a) for x < 0,  x - x Q(a) for x >= 0,    Q(a) = exp(-a**2/2) c M(a),
 #   f'(x) = g(a) for x < 0,    1 - g(a) for x >= 0,      g(a) = exp(-a**2/2) c (a0 - a) S(a)
@@ -48,25 +50,30 @@ from actviz.kernels.numba_.math32 import (
 # V, W polynomials of degrees 10 and 9 fitted at import (relative least squares on Chebyshev
 # nodes, coefficients rounded to float32 from the top down, each rounding refitted into the
 # lower ones; fit errors 0.8 and 0.4 units of 2**-24). t is carried as t + tl: 1 + a/2 = w + e
-# exactly (a/2 exact, e by Fast2Sum), t = fl(1/w), 1 - t w exact by FMA, so tl = t (1 - t w
-# - e t) leaves an error of order 2**-48. exp(-a**2/2) = 2**k (1 + q): a**2 = h + l exactly
-# (l by FMA), -h/2 reduced by Cody-Waite (exact), -l/2 added to the reduced argument r,
-# q = expm1(r) as in math32; 2**k is applied last, as 2**(k + 64) 2**-64, so that a
-# subnormal result is rounded once.
+# exactly (a/2 exact; w - 1 is representable for w >= 1, and so is e = a/2 - (w - 1)),
+# t = fl(1/w), 1 - t w exact by FMA, so tl = t (1 - t w - e t) leaves an error of order
+# 2**-48. exp(-a**2/2) = 2**k (1 + q): a**2 = h + l exactly (l by FMA), -h/2 reduced by
+# Cody-Waite (exact), -l/2 added to the reduced argument r, q = expm1(r) as in math32; 2**k
+# is applied last, as 2**(k + 64) 2**-64, so that a subnormal result is rounded once.
+# The polynomials run as two Horner chains (even and odd terms, math32.horner2) for V, one
+# for W: the loops are bound by the latency of these chains more than by their length.
 #
 # Error, in units u = 2**-24 (one rounding: at most 1 u relative; e u relative is at most
 # e ulp). f(x < 0) = 2**k (z + q z), z = x t V: V = c0 + s R with s = t - tau exact for
-# t >= 0.28 (Sterbenz; below, 2**-26 absolute, 0.4 u in V), its last step carried as
-# vh + vl (c0 - vh exact, V within a factor 2 of c0), so V is off by R's error weighted by
-# |s R|/V <= 0.7 plus the fit (0.8); x t = xt + xtl exactly; z is rounded once (1); q (0.3
-# with the two roundings of r), the fma (1): about 4 u in all, measured 3.0 ulp at most.
+# t >= 0.28 (Sterbenz; below, 2**-26 absolute, 0.4 u in V), rounded once in its last step
+# (1: V within a factor 2 of c0), R's error weighted by |s R|/V <= 0.7, the fit (0.8);
+# x t = xt + xtl exactly; z is rounded once (1); q (0.3 with the two roundings of r), the
+# fma (1): about 4.5 u in all at worst, measured 3.7 ulp at most. (Carrying V's last
+# rounding as a second term, as before, gave 3.0 ulp for 4 operations more per element.)
 # For x >= 0 the error of x Q reaches x - x Q scaled by Q/(1 - Q) <= 1, plus its rounding.
 # f'(x < 0) = 2**k (z + q z), z = d W(t): d (1, exact to first order next to a0), W's
 # Horner (about 1) and its sensitivity to t's two roundings (t W'/W < 0.55: 1.1), the fit
-# (0.4), z (1), q and the fma (1.3): measured 3.8 ulp at most (benchmarks/accuracy.py, every
-# float32 with 2**-30 <= |x| < 2**4; beyond, the result is the clamp's).
+# (0.4), z (1), q and the fma (1.3): measured 3.7 ulp at most (benchmarks/accuracy.py, every
+# float32 with 2**-30 <= |x| < 2**4; beyond, the result is the clamp's). W in two chains
+# (as V) measured 4.1 ulp: it stays one Horner chain.
 
 _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_NHL2E = f32(-0.5 * float(LOG2E))  # -log2(e)/2, exact: half the float32 LOG2E
 _GA_MAX = f32(14.75)
 _GT_LO = 1.0 / (1.0 + float(_GA_MAX) / 2.0)
 _GA0 = -F._GELU_X0[0]  # a0 = -x0 (float64; x0 is a double-double in the float64 path)
@@ -112,18 +119,18 @@ _GTAU = f32(0.5625)  # V in s = t - tau: exact for t >= 0.28, and V(tau) = 0.35 
 #                     factor 2 of every V (0.21 to 0.5)
 _GV = fit_t(lambda t: _RS2PI * _mills(2.0 * (1.0 / t - 1.0)) / t, 10, float(_GTAU))
 _GW = fit_t(lambda t: _RS2PI * _gelu_s(2.0 * (1.0 / t - 1.0)), 9)
-_GV0, _gelu_vr, _gelu_w = _GV[0], horner(_GV[1:]), horner(_GW)
+_GV0, _gelu_vr, _gelu_w = _GV[0], horner2(_GV[1:]), horner(_GW)
 
 
 @inline
 def _gelu_exp(a):
-    """k (float32), q with exp(-a**2/2) = 2**k (1 + q), a**2 carried exactly (a <= A_MAX)."""
+    """kb (:func:`.math32.round_k`), q with exp(-a**2/2) = 2**k (1 + q), a**2 carried
+    exactly (a <= A_MAX)."""
     h = a * a
     lo = fma32(a, a, -h)  # a**2 = h + lo
-    yh = -HALF * h
-    kf = np.floor(yh * LOG2E + HALF)
-    r = ((yh - kf * LN2_HI) - kf * LN2_LO) - HALF * lo
-    return kf, expm1_poly(r)
+    kb, kf = round_k(h, _NHL2E)  # k = round(-h/2 log2(e)), -h/2 exact
+    r = ((-HALF * h - kf * LN2_HI) - kf * LN2_LO) - HALF * lo
+    return kb, expm1_poly(r)
 
 
 @inline
@@ -131,43 +138,39 @@ def _gelu_t(a):
     """t, tl with t + tl = 1/(1 + a/2) to about 2**-48 relative."""
     b = HALF * a
     w = ONE + b
-    e = min(b, ONE) - (w - max(b, ONE))  # 1 + b = w + e exactly (Fast2Sum)
+    e = b - (w - ONE)  # 1 + b = w + e exactly: w - 1 and e are representable (w >= 1)
     t = ONE / w
     return t, t * fma32(-e, t, fma32(-t, w, ONE))
 
 
 @inline
-def _scale_k(z, kf):
+def _scale_k(z, kb):
     """z 2**k, rounded once where the result is subnormal (k >= -160; z 2**(k + 64) is normal
     for every z here: |z| > 0.3 where k < -100)."""
-    return (z * pow2_64(kf)) * TWO_M64
+    return (z * pow2_64(kb)) * TWO_M64
 
 
 @formula
 def gelu_f(x, p):
-    a = min(np.abs(x), _GA_MAX)
-    kf, q = _gelu_exp(a)
+    # beyond A_MAX, x Q(a) rounds to +-0 (f = x, or -0 for x < 0): x clamped there
+    xc = max(min(x, _GA_MAX), -_GA_MAX)
+    a = np.abs(xc)
+    kb, q = _gelu_exp(a)
     t, tl = _gelu_t(a)
-    # V = c0 + t R as vh + vl: the rounding error of its last step, exactly (c0 - vh is
-    # exact, Sterbenz: V and c0 within a factor 2); x t = xt + xtl exactly (FMA)
     sv = t - _GTAU
-    r = _gelu_vr(sv)
-    vh = fma32(sv, r, _GV0)
-    vl = fma32(sv, r, _GV0 - vh)
-    xt = x * t
-    xtl = fma32(x, t, -xt) + x * tl
-    z = fma32(xt, vh, fma32(xt, vl, xtl * vh))  # x c M(a), rounded once
-    xq = _scale_k(fma32(q, z, z), kf)  # x Q(a)
-    res = xq if x < ZERO else x - xq
-    return res if np.abs(x) < _GA_MAX else (ZERO if x < ZERO else x)
+    v = fma32(sv, _gelu_vr(sv), _GV0)
+    xt = xc * t
+    xtl = fma32(xc, t, -xt) + xc * tl  # x t = xt + xtl exactly (FMA), t's error included
+    z = fma32(xt, v, xtl * v)  # x c M(a), rounded once
+    xq = _scale_k(fma32(q, z, z), kb)  # x Q(a)
+    return xq if x < ZERO else x - xq
 
 
 @formula
 def gelu_d1(x, p):
-    a = min(np.abs(x), _GA_MAX)
-    kf, q = _gelu_exp(a)
+    a = min(np.abs(x), _GA_MAX)  # g(A_MAX) < 2**-150 rounds to 0: f' = 0 or 1 beyond
+    kb, q = _gelu_exp(a)
     d = (_GA0_HI - a) + _GA0_LO
     dw = d * _gelu_w(ONE / (ONE + HALF * a))  # c (M(a) - a)
-    g = _scale_k(fma32(q, dw, dw), kf)
-    r = g if x < ZERO else ONE - g
-    return r if np.abs(x) < _GA_MAX else (ZERO if x < ZERO else ONE)
+    g = _scale_k(fma32(q, dw, dw), kb)
+    return g if x < ZERO else ONE - g

@@ -4,7 +4,8 @@ Every formula of the fast path needs ``exp`` only of ``-|x|`` (or another value 
 ``log1p`` only of values in [0, 1]; these are written with float32 arithmetic and bit casts,
 so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
 
-- ``exp32(y)``, ``expm1_32(y)`` for ``y <= 0``: Cody-Waite reduction ``y = k ln2 + r`` with
+- ``exp32(y)``, ``expm1_32(y)`` for ``y <= 0``: Cody-Waite reduction ``y = k ln2 + r`` (k
+  rounded by adding 1.5 2**23, whose sum also holds k's bits for the scale) with
   a 9-bit ``ln2_hi`` (so ``k ln2_hi`` and ``y - k ln2_hi`` are exact), the Taylor polynomial
   of ``expm1(r)`` to degree 8 (truncation below 3e-9 relative) and the scale ``2**k`` as
   ``2**(k + 64)`` (from its exponent bits; the product stays normal) times ``2**-64``
@@ -17,7 +18,9 @@ so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
   ``log(1 + f) = 2 atanh(s)``, ``s = f/(2 + f)``, by the atanh series to ``s**13``.
 - ``fma32(a, b, c)``: ``llvm.fma``, for the exact error terms (the low half of ``x**2``, the
   remainder of a division) of sigmoid', silu' and gelu.
-- ``horner(c)``: a polynomial with constant coefficients as straight-line inlined code.
+- ``horner(c)``: a polynomial with constant coefficients as straight-line inlined code;
+  ``horner2(c)`` the same as two chains (even and odd terms), half the latency, which is
+  what bounds the long formulas (the out-of-order window holds few of their iterations).
 
 Helpers are inlined into the formulas at numba IR level (``inline``): LLVM leaves the larger
 formulas as calls, which stops vectorization.
@@ -65,6 +68,18 @@ def bits_as_f32(typingctx, v):
 
 
 @intrinsic
+def f32_bits(typingctx, v):
+    """The bit pattern of the float32 ``v`` as an int32."""
+    if not (isinstance(v, types.Float) and v.bitwidth == 32):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+
+    return types.int32(v), codegen
+
+
+@intrinsic
 def fma32(typingctx, a, b, c):
     """a*b + c rounded once (``llvm.fma``: one instruction with FMA, which every AVX2 and
     AVX-512 CPU has, and vectorized like any arithmetic). For the exact error terms (the
@@ -86,8 +101,11 @@ LN2_LO = _LN2_LO = f32(math.log(2) - 0.693359375)
 _LN2 = f32(math.log(2))
 _LN2_LO_LOG = f32(math.log(2) - float(f32(math.log(2))))
 _EXP_MIN = f32(-104.0)  # exp(-104) < 2**-150: rounds to 0 in float32
+_EXPM1_MIN = f32(-41.0)  # expm1(-41) = -1 + 1.6e-18 rounds to -1
 EXPW_MIN = f32(-125.0)  # 125 exp(-125) < 2**-150 as well
 TWO_M64 = f32(2.0 ** -64)
+_SHIFT = f32(1.5 * 2.0 ** 23)  # z + _SHIFT is z rounded to an integer k, bits _SHIFT_BITS + k
+_SHIFT_BITS = int(np.array(_SHIFT).view(np.int32))  # 0x4B400000, low 9 bits 0
 _E = [f32(1.0 / math.factorial(k)) for k in range(2, 9)]  # 1/2!, ..., 1/8!
 _E2, _E3, _E4, _E5, _E6, _E7, _E8 = _E
 _A = [f32(2.0 / (2 * k + 1)) for k in range(1, 7)]  # 2/3, 2/5, ..., 2/13
@@ -96,52 +114,64 @@ _A3, _A5, _A7, _A9, _A11, _A13 = _A
 
 @inline
 def expm1_poly(r):
-    """expm1(r) for |r| <= ln2/2, float32: Taylor to degree 8."""
-    return r + (r * r) * (_E2 + r * (_E3 + r * (_E4 + r * (_E5 + r * (_E6 + r * (_E7 + r * _E8))))))
+    """expm1(r) for |r| <= ln2/2, float32: Taylor to degree 8, r + r**2 P(r) with P in two
+    chains (horner2)."""
+    return fma32(r * r, _expm1_tail(r), r)
+
+
+@inline
+def round_k(a, b):
+    """kb, kf for |a b| < 2**22: kf = a b rounded to an integer k (to nearest: the FMA rounds
+    the exact a b + SHIFT once, in a binade whose ulp is 1), kb the bits of that sum,
+    SHIFT_BITS + k, whose low bits give 2**k without a float-to-integer conversion
+    (:func:`pow2_64`)."""
+    s = fma32(a, b, _SHIFT)
+    return f32_bits(s), s - _SHIFT
 
 
 @inline
 def reduce(y, lo):
-    """k (float32), q = expm1(r) with y = k ln2 + r, |r| <= ln2/2, for y <= 0 clamped to
-    lo >= -126."""
+    """kb, kf, q = expm1(r) with y = k ln2 + r, |r| <= ln2/2 (about), for y <= 0 clamped to
+    lo >= -126 (kb, kf as in :func:`round_k`)."""
     yc = y if y > lo else lo
-    kf = np.floor(yc * _LOG2E + HALF)
+    kb, kf = round_k(yc, _LOG2E)
     r = (yc - kf * _LN2_HI) - kf * _LN2_LO
-    return kf, expm1_poly(r)
+    return kb, kf, expm1_poly(r)
 
 
 @inline
-def pow2_64(kf):
-    """2**(k + 64) for an integral float32 k, -190 < k < 64: z 2**k = (z pow2_64(k)) 2**-64
-    with the first product exact (normal) for the z at hand, so that a subnormal result is
-    rounded once."""
-    return bits_as_f32((np.int32(kf) + (64 + 127)) << 23)
+def pow2_64(kb):
+    """2**(k + 64) from kb = SHIFT_BITS + k (:func:`round_k`), -190 < k < 64: the low 9 bits
+    of SHIFT_BITS are 0, so shifting kb + 191 into the exponent field drops SHIFT_BITS.
+    z 2**k = (z pow2_64(kb)) 2**-64 with the first product exact (normal) for the z at
+    hand, so that a subnormal result is rounded once."""
+    return bits_as_f32((kb + (64 + 127)) << 23)
 
 
 @inline
 def exp32(y):
     """exp(y) for y <= 0 (and y = -inf), float32."""
-    kf, q = reduce(y, _EXP_MIN)
-    return ((ONE + q) * pow2_64(kf)) * TWO_M64
+    kb, kf, q = reduce(y, _EXP_MIN)
+    return ((ONE + q) * pow2_64(kb)) * TWO_M64
 
 
 @inline
 def exp_w(y):
     """exp(y) for y <= 0 as a float64 (no rounding of 1 + q, no float32 underflow): for the
     formulas whose final arithmetic runs in float64."""
-    kf, q = reduce(y, EXPW_MIN)
-    v = (1.0 + np.float64(q)) * i64_as_f64((np.int64(kf) + 1023) << 52)
+    kb, kf, q = reduce(y, EXPW_MIN)
+    v = (1.0 + np.float64(q)) * i64_as_f64((np.int64(kb) + (1023 - _SHIFT_BITS)) << 52)
     return v if y >= EXPW_MIN else 0.0  # |x| e**x rounds to 0 in float32 below
 
 
 @inline
 def expm1_32(y):
-    """expm1(y) for y <= 0, float32: 2**k (q + 1) - 1 = 2**k q + (2**k - 1), exact parts."""
-    kf, q = reduce(y, _EXP_MIN)
-    k = np.int32(kf)
-    kk = k if k > -60 else np.int32(-60)
-    sc = bits_as_f32((kk + 127) << 23)
-    return q if k == 0 else sc * q + (sc - ONE)
+    """expm1(y) for y <= 0, float32: 2**k (q + 1) - 1 = 2**k q + (2**k - 1), exact parts
+    (k = 0 gives q itself; y is clamped to -41, where 2**k >= 2**-59 is normal and the
+    result already rounds to -1)."""
+    kb, kf, q = reduce(y, _EXPM1_MIN)
+    sc = bits_as_f32((kb + 127) << 23)  # 2**k (the low 9 bits of SHIFT_BITS are 0)
+    return fma32(sc, q, sc - ONE)
 
 
 @inline
@@ -151,7 +181,7 @@ def log1p32(u):
     f = (u - ONE) * HALF if big else u  # 1 + u = 2**k (1 + f), f exact
     s = f / (TWO + f)
     z = s * s
-    tail = s * z * (_A3 + z * (_A5 + z * (_A7 + z * (_A9 + z * (_A11 + z * _A13)))))
+    tail = (s * z) * _log1p_tail(z)
     kl = _LN2 if big else ZERO
     kc = _LN2_LO_LOG if big else ZERO
     return kl + ((TWO * s + tail) + kc)
@@ -166,3 +196,14 @@ def horner(c) -> object:
         return inline(lambda u: head)
     rest = horner(c[1:])
     return inline(lambda u: head + u * rest(u))
+
+
+def horner2(c) -> object:
+    """c[0] + c[1] u + ... as two interleaved Horner chains in u**2 (even and odd terms):
+    half the dependency chain of :func:`horner` for one multiplication more."""
+    even, odd = horner(c[0::2]), horner(c[1::2])
+    return inline(lambda u: fma32(u, odd(u * u), even(u * u)))
+
+
+_expm1_tail = horner2(tuple(_E))  # 1/2! + r/3! + ... + r**6/8!
+_log1p_tail = horner2(tuple(_A))  # 2/3 + 2 z/5 + ... + 2 z**5/13
