@@ -60,11 +60,17 @@ __all__ = ["forward", "backward", "derivative", "scalar_function", "scalar_pair"
            "choose", "plan", "Plan", "BACKENDS"]
 
 
+@functools.cache
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported (looked up once: 10 us a call otherwise)."""
+    return importlib.util.find_spec(module) is not None
+
+
 def backends() -> list[str]:
     """The backends that work here: ``numpy`` always; ``numba`` when installed; ``cupy``
     when installed and a CUDA device answers."""
     out = ["numpy"]
-    if importlib.util.find_spec("numba") is not None:
+    if _installed("numba"):
         out.append("numba")
     if _cupy_usable():
         out.append("cupy")
@@ -73,7 +79,7 @@ def backends() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _cupy_usable() -> bool:
-    if importlib.util.find_spec("cupy") is None:
+    if not _installed("cupy"):
         return False
     try:
         import cupy
@@ -93,10 +99,10 @@ def choose(backend: str, on_gpu: bool = False) -> str:
     if backend == "auto":
         if on_gpu:
             return "cupy"
-        return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
+        return "numba" if _installed("numba") else "numpy"
     if backend not in BACKENDS:
         raise ActvizError(f"unknown backend {backend!r} (choose from auto, {', '.join(BACKENDS)})")
-    if backend == "numba" and importlib.util.find_spec("numba") is None:
+    if backend == "numba" and not _installed("numba"):
         raise _missing("numba")
     if backend == "cupy" and not _cupy_usable():
         raise _missing("cupy")

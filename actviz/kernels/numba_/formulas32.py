@@ -23,6 +23,7 @@ gelu:tanh, float64 data, ...) keeps the general path.
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -367,7 +368,13 @@ _WHEN = {"celu": _unit_alpha, "silu": _unit_alpha}
 
 def lookup(kernel_name: str, which: str, exact: dict, p: tuple):
     """(formula, float32 parameters) for the float32 fast path, or None."""
-    fn = FAST.get((kernel_name, which))
-    if fn is None or not _WHEN.get(kernel_name, lambda q: True)(exact):
+    if (kernel_name, which) not in FAST:
         return None
-    return fn, tuple(f32(v) for v in p)
+    return _lookup(kernel_name, which, tuple(sorted(exact.items())), p)
+
+
+@functools.lru_cache(maxsize=256)
+def _lookup(kernel_name: str, which: str, exact: tuple, p: tuple):
+    if not _WHEN.get(kernel_name, lambda q: True)(dict(exact)):
+        return None
+    return FAST[kernel_name, which], tuple(f32(v) for v in p)
