@@ -193,7 +193,7 @@ def _exp64(a):
     """q, sc with e**a = (1 + q) sc 2**-64 for -125 <= a <= 0 (a clamped below): sc =
     2**(k + 64) is a normal float32 there, so that x e**a = (x + x q) sc 2**-64 is rounded
     once in the normal range and once more at the end, where it is subnormal."""
-    kb, kf, q = reduce(a, EXPW_MIN)
+    kb, q = reduce(a, EXPW_MIN)
     return q, pow2_64(kb)
 
 

@@ -107,9 +107,7 @@ TWO_M64 = f32(2.0 ** -64)
 _SHIFT = f32(1.5 * 2.0 ** 23)  # z + _SHIFT is z rounded to an integer k, bits _SHIFT_BITS + k
 _SHIFT_BITS = int(np.array(_SHIFT).view(np.int32))  # 0x4B400000, low 9 bits 0
 _E = [f32(1.0 / math.factorial(k)) for k in range(2, 9)]  # 1/2!, ..., 1/8!
-_E2, _E3, _E4, _E5, _E6, _E7, _E8 = _E
 _A = [f32(2.0 / (2 * k + 1)) for k in range(1, 7)]  # 2/3, 2/5, ..., 2/13
-_A3, _A5, _A7, _A9, _A11, _A13 = _A
 
 
 @inline
@@ -131,12 +129,12 @@ def round_k(a, b):
 
 @inline
 def reduce(y, lo):
-    """kb, kf, q = expm1(r) with y = k ln2 + r, |r| <= ln2/2 (about), for y <= 0 clamped to
-    lo >= -126 (kb, kf as in :func:`round_k`)."""
+    """kb, q = expm1(r) with y = k ln2 + r, |r| <= ln2/2 (about), for y <= 0 clamped to
+    lo >= -126 (kb as in :func:`round_k`: 2**k is :func:`pow2_64` of it)."""
     yc = y if y > lo else lo
     kb, kf = round_k(yc, _LOG2E)
     r = (yc - kf * _LN2_HI) - kf * _LN2_LO
-    return kb, kf, expm1_poly(r)
+    return kb, expm1_poly(r)
 
 
 @inline
@@ -151,7 +149,7 @@ def pow2_64(kb):
 @inline
 def exp32(y):
     """exp(y) for y <= 0 (and y = -inf), float32."""
-    kb, kf, q = reduce(y, _EXP_MIN)
+    kb, q = reduce(y, _EXP_MIN)
     return ((ONE + q) * pow2_64(kb)) * TWO_M64
 
 
@@ -159,7 +157,7 @@ def exp32(y):
 def exp_w(y):
     """exp(y) for y <= 0 as a float64 (no rounding of 1 + q, no float32 underflow): for the
     formulas whose final arithmetic runs in float64."""
-    kb, kf, q = reduce(y, EXPW_MIN)
+    kb, q = reduce(y, EXPW_MIN)
     v = (1.0 + np.float64(q)) * i64_as_f64((np.int64(kb) + (1023 - _SHIFT_BITS)) << 52)
     return v if y >= EXPW_MIN else 0.0  # |x| e**x rounds to 0 in float32 below
 
@@ -169,7 +167,7 @@ def expm1_32(y):
     """expm1(y) for y <= 0, float32: 2**k (q + 1) - 1 = 2**k q + (2**k - 1), exact parts
     (k = 0 gives q itself; y is clamped to -41, where 2**k >= 2**-59 is normal and the
     result already rounds to -1)."""
-    kb, kf, q = reduce(y, _EXPM1_MIN)
+    kb, q = reduce(y, _EXPM1_MIN)
     sc = bits_as_f32((kb + 127) << 23)  # 2**k (the low 9 bits of SHIFT_BITS are 0)
     return fma32(sc, q, sc - ONE)
 
