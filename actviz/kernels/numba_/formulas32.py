@@ -3,18 +3,17 @@
 The general numba loops compute float32 data in float64 (with :mod:`.math64`), which halves
 the SIMD width. Here f and f' of the transcendental (and two rational) activations get their
 own float32 arrangements (on the elementary functions of :mod:`.math32`), so that a loop
-runs 16 lanes wide on AVX-512, and stay within 4 ulp of the true value (3.96 at most,
-silu', over every float32 in 2**-4 <= |x| < 2**7 and, for gelu, silu and mish,
-2**-30 <= |x| < 2**4; ``benchmarks/accuracy.py``). Only mish' still computes in float64
-(``exp_w``; its final division is a float32 one).
+runs 16 lanes wide on AVX-512 (8 on AVX2), and stay within 4 ulp of the true value (3.96 at
+most, silu', over every float32 in 2**-4 <= |x| < 2**7 and, for gelu, silu and mish,
+2**-30 <= |x| < 2**4; ``benchmarks/accuracy.py``).
 
 The formulas are rearranged so that no two terms of opposite sign cancel, except where the
 true value has an interior zero (mish' at x0 = -1.1924, silu' at -1.2785, gelu' at
 -0.7518). Near such a zero any formula inherits the input error of ``exp`` amplified by
 1/|x - x0|, so there f' (or the bracket that vanishes) is computed as ``d * h(d)``,
-``d = x - x0`` (in float64 for mish; in float32 for silu, x0 split in hi + lo so that d is
-exact to first order), with the Taylor coefficients of ``h`` derived at import; gelu' has
-the factor d built into its formula (:mod:`.gelu32`).
+``d = x - x0`` (x0 split in hi + lo so that d is exact to first order), with the Taylor
+coefficients of ``h`` derived at import; gelu' has the factor d built into its formula
+(:mod:`.gelu32`).
 
 Only the pairs in ``FAST`` (activation, order) whose parameters keep the arguments of
 ``exp`` exact go through here (silu and celu only with alpha = 1); everything else (f'',
@@ -37,13 +36,13 @@ from actviz.kernels.numba_.math32 import (
     TWO,
     TWO_M64,
     ZERO,
+    bits_as_f32,
     exp32,
-    exp_w,
     expm1_32,
     f32,
+    f32_bits,
     fma32,
     formula,
-    horner,
     horner2,
     inline,
     log1p32,
@@ -102,16 +101,7 @@ def _silu_zero() -> _Zero:
 
 MISH0 = _mish_zero()
 SILU0 = _silu_zero()
-_WIN = 0.125  # |x - x0| below which the bracket is d h(d)
-# mish': h to degree 6 (the next term is below 2**-30 h(0) in the window)
-_M0, _mish_h = MISH0.x0, horner(MISH0.c[:7])
-_S0, _silu_h = SILU0.x0, horner(SILU0.c)
 _BIG = 1e30  # |x| clip where a factor vanishes (no inf * 0)
-
-
-@inline
-def _clip(x):
-    return -_BIG if x < -_BIG else (_BIG if x > _BIG else x)
 
 
 # ------------------------------------------------------------------------------ formulas
@@ -277,24 +267,67 @@ def mish_f(x, p):
     return (num / _mish_den(x, v)) * (ONE if pos else TWO_M64)
 
 
+_F4, _F6, _F8 = f32(4), f32(6), f32(8)
+_MW = f32(0.1875)  # mish': |x - x0| below which B is d h(d)
+_M0_HI = f32(MISH0.x0)
+_M0_LO = f32(MISH0.x0 - float(_M0_HI))
+_MH0 = f32(MISH0.c[0])  # h(0) as hi + lo
+_MH0_LO = f32(MISH0.c[0] - float(_MH0))
+# h(d) = h(0) + d hr(d), h to degree 7 (the next term is below 2**-29 h in the window)
+_mish_hr = horner2(tuple(f32(c) for c in MISH0.c[1:8]))
+_RCP = np.int32(0x7EF311C3)  # MAGIC - bits(y) is 1/y within 12% for normal y > 0
+
+
+@inline
+def _mish_b(x):
+    """B next to x0 as d h(d), rounded about once (as :func:`_silu_b`)."""
+    d1 = x - _M0_HI
+    d = d1 - _M0_LO
+    r = fma32(d, _mish_hr(d), _MH0_LO)
+    return fma32(d1, _MH0, fma32(d1, r, -_M0_LO * _MH0))
+
+
 @formula
 def mish_d1(x, p):
-    # mish' D**2 = tt D**2 + x g D**2, a polynomial in v: for x >= 0
-    # 1 + 4v + (6 + 4x) v**2 + (4 + 4x) v**3, all terms positive; for x < 0
-    # 4 (1 + x) v + (6 + 4x) v**2 + 4 v**3 + v**4 = v B, zero at x0, where B = d h(d).
-    v = exp_w(-np.abs(x))
-    dd = _mish_den(x, v)
-    xc = _clip(np.float64(x))
+    # mish' = N / D**2 in float32, polynomials in v = exp(-|x|) with coefficients chosen by
+    # the sign of x (D**2 expanded, all its terms positive): for x >= 0
+    # N = 1 + 4v + (6 + 4x) v**2 + (4 + 4x) v**3, D**2 = 1 + 4v + 8v**2 + 8v**3 + 4v**4,
+    # all terms positive; for x < 0 N = v B, B = 4 (1 + x) + (6 + 4x) v + 4 v**2 + v**3,
+    # zero at x0, where (|x - x0| < 3/16) B = d h(d) (outside, the terms of B cancel by at
+    # most 1.7), D**2 = 4 + 8v + 8v**2 + 4v**3 + v**4. v B is carried as
+    # 2**(k + 64) (B + B q) (no rounding of 1 + q; subnormal results rounded once at the
+    # end, as in silu_f).
+    # Plain float32 evaluation measured 4.2 ulp (N, D**2 and the division about 1.5 u each),
+    # so three roundings are carried as exact error terms: the last step of D**2
+    # (d2l: e0 - d2 is exact, e0 in {1, 4} <= d2), the rounding of B + B q (nl: B - nh is
+    # exact, Sterbenz, 1 + q in [0.7, 1.42]) and the division (its remainder by FMA); the
+    # quotient is corrected by (rem + nl - r0 d2l) / D**2 with 1/D**2 from the exponent bits
+    # (12%: the correction is below 2 ulp of r0, so this costs under 0.25 ulp). Measured
+    # 3.3 ulp at most (benchmarks/accuracy.py); each term dropped costs 0.4-0.8 ulp.
+    a = -np.abs(x)
+    q, sc = _exp64(a)
+    v = ((ONE + q) * sc) * TWO_M64
     pos = x >= ZERO
-    c4x = 4.0 * xc
-    num = (1.0 if pos else 0.0) + v * ((4.0 if pos else 4.0 + c4x) + v * (
-        (6.0 + c4x) + v * ((4.0 + c4x if pos else 4.0) + v * (0.0 if pos else 1.0))))
-    d = xc - _M0
-    near = d * _mish_h(d)
-    num = v * near if np.abs(d) < _WIN else num
-    # divided in float32 (num and D**2 rounded once each: 1 u more than a float64 division,
-    # which costs two 8-lane divisions per 16 lanes)
-    return np.float32(num) / np.float32(dd * dd)
+    c4x = _F4 * max(min(x, f32(_BIG)), f32(-_BIG))  # no inf * 0 (v = 0 there)
+    c0 = ONE if pos else _F4 + c4x
+    c1 = _F4 if pos else _F6 + c4x
+    c2 = _F6 + c4x if pos else _F4
+    c3 = _F4 + c4x if pos else ONE
+    n = fma32(v, fma32(v, fma32(v, c3, c2), c1), c0)  # N for x >= 0, B for x < 0
+    b = _mish_b(x) if np.abs(x - _M0_HI) < _MW else n
+    nh = fma32(q, b, b)
+    nl = fma32(q, b, b - nh)
+    e0 = ONE if pos else _F4
+    s1 = fma32(v, fma32(v, fma32(v, _F4 if pos else ONE, _F8 if pos else _F4), _F8),
+               _F4 if pos else _F8)
+    d2 = fma32(v, s1, e0)
+    d2l = fma32(v, s1, e0 - d2)
+    scz = sc if a >= EXPW_MIN else ZERO  # v B rounds to 0 below
+    numh = n if pos else nh * scz
+    numl = ZERO if pos else nl * scz
+    r0 = numh / d2
+    c = fma32(-r0, d2l, fma32(-r0, d2, numh) + numl)
+    return fma32(c, bits_as_f32(_RCP - f32_bits(d2)), r0) * (ONE if pos else TWO_M64)
 
 
 # ------------------------------------------------------------------------ rational ones

@@ -10,14 +10,11 @@ so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
   of ``expm1(r)`` to degree 8 (truncation below 3e-9 relative) and the scale ``2**k`` as
   ``2**(k + 64)`` (from its exponent bits; the product stays normal) times ``2**-64``
   (gradual underflow comes out right, rounded once). About 1 ulp.
-  ``exp_w`` is the same with the last step in float64 (no rounding of ``1 + q``, no
-  underflow), for formulas whose final arithmetic runs in float64 because float32 roundings
-  would pile up past 4 ulp there (mish').
 - ``log1p32(u)`` for ``0 <= u <= 1``: ``1 + u = 2**k (1 + f)`` with ``f`` exact (k = 1 only
   for ``u > 1/2``, where ``f = (u - 1)/2`` is exact by Sterbenz), then
   ``log(1 + f) = 2 atanh(s)``, ``s = f/(2 + f)``, by the atanh series to ``s**13``.
 - ``fma32(a, b, c)``: ``llvm.fma``, for the exact error terms (the low half of ``x**2``, the
-  remainder of a division) of sigmoid', silu' and gelu.
+  remainder of a division) of sigmoid', silu', mish' and gelu.
 - ``horner(c)``: a polynomial with constant coefficients as straight-line inlined code;
   ``horner2(c)`` the same as two chains (even and odd terms), half the latency, which is
   what bounds the long formulas (the out-of-order window holds few of their iterations).
@@ -35,7 +32,6 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic, overload
 
-from actviz.kernels.numba_.math64 import i64_as_f64
 from actviz.kernels.numba_.policy import FORMULA32
 
 inline = njit(inline="always", **FORMULA32)
@@ -102,7 +98,7 @@ _LN2 = f32(math.log(2))
 _LN2_LO_LOG = f32(math.log(2) - float(f32(math.log(2))))
 _EXP_MIN = f32(-104.0)  # exp(-104) < 2**-150: rounds to 0 in float32
 _EXPM1_MIN = f32(-41.0)  # expm1(-41) = -1 + 1.6e-18 rounds to -1
-EXPW_MIN = f32(-125.0)  # 125 exp(-125) < 2**-150 as well
+EXPW_MIN = f32(-125.0)  # 125 exp(-125) < 2**-150 as well (silu, mish: x e**x)
 TWO_M64 = f32(2.0 ** -64)
 _SHIFT = f32(1.5 * 2.0 ** 23)  # z + _SHIFT is z rounded to an integer k, bits _SHIFT_BITS + k
 _SHIFT_BITS = int(np.array(_SHIFT).view(np.int32))  # 0x4B400000, low 9 bits 0
@@ -151,15 +147,6 @@ def exp32(y):
     """exp(y) for y <= 0 (and y = -inf), float32."""
     kb, q = reduce(y, _EXP_MIN)
     return ((ONE + q) * pow2_64(kb)) * TWO_M64
-
-
-@inline
-def exp_w(y):
-    """exp(y) for y <= 0 as a float64 (no rounding of 1 + q, no float32 underflow): for the
-    formulas whose final arithmetic runs in float64."""
-    kb, q = reduce(y, EXPW_MIN)
-    v = (1.0 + np.float64(q)) * i64_as_f64((np.int64(kb) + (1023 - _SHIFT_BITS)) << 52)
-    return v if y >= EXPW_MIN else 0.0  # |x| e**x rounds to 0 in float32 below
 
 
 @inline
