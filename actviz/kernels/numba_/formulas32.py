@@ -99,6 +99,25 @@ def _silu_zero() -> _Zero:
     return _Zero(x0, [1 + v0] + [v0 / math.factorial(k + 1) for k in range(1, 9)])
 
 
+def _bracket(z: _Zero, degree: int):
+    """B(x) = d h(d) next to z.x0 in float32, rounded about once, h to ``degree``: with
+    x0 = x0_hi + x0_lo and h(0) = h0_hi + h0_lo, d1 = x - x0_hi is exact (Sterbenz),
+    d = d1 - x0_lo, and d h(d) = d1 h0_hi + (d1 (h0_lo + d hr(d)) - x0_lo h0),
+    h(d) = h(0) + d hr(d)."""
+    x0_hi = f32(z.x0)
+    x0_lo = f32(z.x0 - float(x0_hi))
+    h0 = f32(z.c[0])
+    h0_lo = f32(z.c[0] - float(h0))
+    hr = horner2(tuple(f32(c) for c in z.c[1:degree + 1]))
+
+    def b(x):
+        d1 = x - x0_hi
+        d = d1 - x0_lo
+        return fma32(d1, h0, fma32(d1, fma32(d, hr(d), h0_lo), -x0_lo * h0))
+
+    return inline(b)
+
+
 MISH0 = _mish_zero()
 SILU0 = _silu_zero()
 _BIG = 1e30  # |x| clip where a factor vanishes (no inf * 0)
@@ -202,21 +221,8 @@ def silu_f(x, p):
 
 _SW = f32(0.25)  # silu': |x - x0| below which the bracket is d h(d)
 _S0_HI = f32(SILU0.x0)
-_S0_LO = f32(SILU0.x0 - float(_S0_HI))
-_SH0 = f32(SILU0.c[0])  # h(0) = 1 + v0 as hi + lo
-_SH0_LO = f32(SILU0.c[0] - float(_SH0))
-# h(d) = h(0) + d hr(d), h to degree 6 (the next term, v0 d**7 / 8!, is below 2**-31 h)
-_silu_hr = horner2(tuple(f32(c) for c in SILU0.c[1:7]))
-
-
-@inline
-def _silu_b(x):
-    """B = 1 + x + e**x = d h(d) next to x0, rounded about once: d1 = x - x0_hi is exact
-    (Sterbenz), d = d1 - x0_lo, and d h(d) = d1 h0_hi + (d1 (h0_lo + d hr(d)) - x0_lo h0)."""
-    d1 = x - _S0_HI
-    d = d1 - _S0_LO
-    r = fma32(d, _silu_hr(d), _SH0_LO)
-    return fma32(d1, _SH0, fma32(d1, r, -_S0_LO * _SH0))
+# h to degree 6 (the next term, v0 d**7 / 8!, is below 2**-31 h)
+_silu_b = _bracket(SILU0, 6)  # B = 1 + x + e**x next to x0
 
 
 @formula
@@ -270,21 +276,9 @@ def mish_f(x, p):
 _F4, _F6, _F8 = f32(4), f32(6), f32(8)
 _MW = f32(0.1875)  # mish': |x - x0| below which B is d h(d)
 _M0_HI = f32(MISH0.x0)
-_M0_LO = f32(MISH0.x0 - float(_M0_HI))
-_MH0 = f32(MISH0.c[0])  # h(0) as hi + lo
-_MH0_LO = f32(MISH0.c[0] - float(_MH0))
-# h(d) = h(0) + d hr(d), h to degree 7 (the next term is below 2**-29 h in the window)
-_mish_hr = horner2(tuple(f32(c) for c in MISH0.c[1:8]))
+# h to degree 7 (the next term is below 2**-29 h in the window)
+_mish_b = _bracket(MISH0, 7)
 _RCP = np.int32(0x7EF311C3)  # MAGIC - bits(y) is 1/y within 12% for normal y > 0
-
-
-@inline
-def _mish_b(x):
-    """B next to x0 as d h(d), rounded about once (as :func:`_silu_b`)."""
-    d1 = x - _M0_HI
-    d = d1 - _M0_LO
-    r = fma32(d, _mish_hr(d), _MH0_LO)
-    return fma32(d1, _MH0, fma32(d1, r, -_M0_LO * _MH0))
 
 
 @formula
