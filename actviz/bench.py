@@ -88,7 +88,8 @@ class BenchResult:
         out.append(f"floors: {floors}; N = {self.size:,} {self.dtype}, {self.threads} threads")
         m = self.machine
         out.append(f"machine: {m.get('cpu_model') or m.get('processor') or 'unknown CPU'}, "
-                   f"{m.get('cpus')} CPUs, SIMD {' '.join(m.get('simd') or []) or 'unknown'}")
+                   f"{m.get('cpus')} CPUs, SIMD {' '.join(m.get('simd') or []) or 'unknown'}"
+                   + (f"; numba code for {m['numba_cpu']}" if m.get("numba_cpu") else ""))
         from actviz.text import fit
 
         return fit("\n".join(out), width)
@@ -134,6 +135,14 @@ def machine_info(threads: int) -> dict:
             info[mod] = __import__(mod).__version__
         except Exception:  # noqa: BLE001 - optional peers
             pass
+    if "numba" in info:
+        from numba.core import config
+
+        if config.CPU_NAME or config.CPU_FEATURES:  # numba told to compile for another CPU
+            from actviz.kernels.numba_.policy import avx512
+
+            info["numba_cpu"] = (f"{config.CPU_NAME or 'host'}, "
+                                 f"{'with' if avx512() else 'without'} AVX-512")
     return info
 
 

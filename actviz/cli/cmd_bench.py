@@ -14,8 +14,9 @@ from actviz.cli.options import (
 )
 
 JSON_KEYS = """
-JSON keys (--json): size, dtype, threads, backends, machine (platform, processor, cpus,
-python, versions, threads), floors_ms {copy, dy*x[, gpu copy, gpu dy*x]}, rows [{name, op,
+JSON keys (--json): size, dtype, threads, backends, machine (platform, processor, cpu_model,
+simd, cpus, python, versions, threads; numba_cpu where NUMBA_CPU_NAME or NUMBA_CPU_FEATURES
+point numba at another CPU), floors_ms {copy, dy*x[, gpu copy, gpu dy*x]}, rows [{name, op,
 impl, ms, floor_ms, ratio}].
 """
 

@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -37,7 +38,8 @@ PARALLEL_MIN = 1 << 16
 # the files whose source the compiled loops inline (hashed into every cache key)
 _SOURCES = ("actviz.kernels.formulas", "actviz.kernels.numba_.dialect",
             "actviz.kernels.numba_.math64", "actviz.kernels.numba_.math32",
-            "actviz.kernels.numba_.formulas32", "actviz.kernels.numba_.gelu32")
+            "actviz.kernels.numba_.formulas32", "actviz.kernels.numba_.gelu32",
+            "actviz.kernels.numba_.select32")
 
 
 def _source_stamp() -> int:
@@ -71,6 +73,20 @@ def loop_options(parallel: bool, cache: bool, float32: bool = False) -> dict:
     if float32:
         opts["fastmath"] = {"contract"}
     return opts
+
+
+@functools.lru_cache(maxsize=1)
+def avx512() -> bool:
+    """Whether numba compiles for a CPU with AVX-512: the features it targets are
+    ``NUMBA_CPU_FEATURES`` where set (as numba reads them), else the host's."""
+    from numba.core import config
+
+    features = config.CPU_FEATURES
+    if features is None:
+        from llvmlite import binding
+
+        features = binding.get_host_cpu_features().flatten()
+    return "+avx512f" in features.split(",")
 
 
 @intrinsic
