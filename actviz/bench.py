@@ -136,13 +136,11 @@ def machine_info(threads: int) -> dict:
         except Exception:  # noqa: BLE001 - optional peers
             pass
     if "numba" in info:
-        from numba.core import config
+        from actviz import kernels
 
-        if config.CPU_NAME or config.CPU_FEATURES:  # numba told to compile for another CPU
-            from actviz.kernels.numba_.policy import avx512
-
-            info["numba_cpu"] = (f"{config.CPU_NAME or 'host'}, "
-                                 f"{'with' if avx512() else 'without'} AVX-512")
+        target = kernels.numba_target()
+        if target:
+            info["numba_cpu"] = target
     return info
 
 

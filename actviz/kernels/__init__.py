@@ -57,7 +57,21 @@ _WHICH = {0: "f", 1: "d1", 2: "d2"}
 
 __all__ = ["forward", "backward", "derivative", "scalar_function", "scalar_pair",
            "scalar_pair_type", "vector_pair", "vector_pair_type", "source_stamp", "backends",
-           "choose", "plan", "Plan", "BACKENDS"]
+           "choose", "plan", "Plan", "BACKENDS", "numba_target"]
+
+
+def numba_target() -> str | None:
+    """The CPU numba compiles for where ``NUMBA_CPU_NAME`` or ``NUMBA_CPU_FEATURES`` point it
+    away from the host ("haswell, without AVX-512"), else None (also without numba)."""
+    if not _installed("numba"):
+        return None
+    from numba.core import config
+
+    if not (config.CPU_NAME or config.CPU_FEATURES):
+        return None
+    from actviz.kernels.numba_.policy import avx512
+
+    return f"{config.CPU_NAME or 'host'}, {'with' if avx512() else 'without'} AVX-512"
 
 
 @functools.cache

@@ -117,3 +117,24 @@ def test_dispatch_takes_the_select_loop_without_avx512(monkeypatch):
     calls.clear()
     kernels.forward("relu", x.astype(np.float64), backend="numba")  # float64: not asked
     assert calls == []
+
+
+def test_avx512_follows_numbas_cpu_override(monkeypatch):
+    from numba.core import config
+
+    from actviz.kernels.numba_ import policy
+
+    monkeypatch.setattr(config, "CPU_NAME", None)
+    monkeypatch.setattr(config, "CPU_FEATURES", None)
+    assert kernels.numba_target() is None
+    monkeypatch.setattr(config, "CPU_NAME", "haswell")
+    monkeypatch.setattr(config, "CPU_FEATURES", "+64bit,+avx,+avx2,+fma,-avx512f")
+    policy.avx512.cache_clear()
+    try:
+        assert not policy.avx512()
+        assert kernels.numba_target() == "haswell, without AVX-512"
+        monkeypatch.setattr(config, "CPU_FEATURES", "+avx2,+fma,+avx512f,+avx512bw")
+        policy.avx512.cache_clear()
+        assert kernels.numba_target() == "haswell, with AVX-512"
+    finally:
+        policy.avx512.cache_clear()
