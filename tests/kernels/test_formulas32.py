@@ -172,3 +172,30 @@ def test_gelu_float32_fits():
 def _mills(a):
     """Q(a)/phi(a) in mpmath."""
     return mpmath.sqrt(mpmath.pi / 2) * mpmath.erfc(a / mpmath.sqrt(2)) * mpmath.exp(a * a / 2)
+
+
+@pytest.mark.parametrize("short,to_exp,to_expm1", [(False, 0.5, 1.3), (True, 0.62, 1.6)])
+def test_expm1_polynomials_in_float32(short, to_exp, to_expm1):
+    """math32's expm1(r) polynomials (fitted at import) evaluated in float32 over the
+    reduced range |r| <= 0.35, their own rounding included, against mpmath: within
+    ``to_exp`` units of 2**-24 of exp(r) (what exp32 inherits) and ``to_expm1`` of
+    expm1(r) (what expm1_32 returns for k = 0)."""
+    from numba import njit
+
+    from actviz.kernels.numba_ import math32
+
+    poly = math32.expm1_poly_short if short else math32.expm1_poly
+
+    @njit(fastmath={"contract"}, error_model="numpy")
+    def run(r, out):
+        for i in range(r.size):
+            out[i] = poly(r[i])
+
+    r = np.linspace(-0.35, 0.35, 14001, dtype=F32)
+    r = r[r != 0]
+    got = np.empty_like(r)
+    run(r, got)
+    want = np.array([float(mpmath.expm1(mpmath.mpf(float(v)))) for v in r])
+    err = np.abs(got.astype(np.float64) - want) / 2.0 ** -24
+    assert (err / (1.0 + want)).max() <= to_exp
+    assert (err / np.abs(want)).max() <= to_expm1

@@ -38,7 +38,9 @@ from actviz.kernels.numba_.math32 import (
     ZERO,
     bits_as_f32,
     exp32,
+    exp32_short,
     expm1_32,
+    expm1_poly_short,
     f32,
     f32_bits,
     fma32,
@@ -48,6 +50,7 @@ from actviz.kernels.numba_.math32 import (
     log1p32,
     pow2_64,
     reduce,
+    reduce_r,
 )
 
 # ----------------------------------------------------------------- interior zeros of f'
@@ -128,7 +131,7 @@ _BIG = 1e30  # |x| clip where a factor vanishes (no inf * 0)
 
 @formula
 def sigmoid_f(x, p):
-    v = exp32(-np.abs(x))
+    v = exp32_short(-np.abs(x))  # its 0.12 u more: sigmoid's budget has room
     return (ONE if x >= ZERO else v) / (ONE + v)
 
 
@@ -208,15 +211,18 @@ def _exp64(a):
 
 @formula
 def silu_f(x, p):
-    # x sigmoid(x) in float32. For x < 0: x exp(x) = 2**k (x + x q) (one fused rounding,
-    # no rounding of 1 + q), carried with 2**(k + 64) (normal down to x = -125) so that the
-    # result is rounded once more, at the end, where it is subnormal.
-    a = -np.abs(x)
-    q, sc = _exp64(a)
-    w = ONE + ((ONE + q) * sc) * TWO_M64
+    # x sigmoid(x) in float32 (expm1_poly_short: silu's budget has room). For x < 0:
+    # x exp(x) 2**64 = t + t q, t = x 2**(k + 64) exact (normal down to x = -125), one fused
+    # rounding and no rounding of 1 + q; the result is rounded once more, at the end, where
+    # it is subnormal. Below x = -125 (|x| e**x < 2**-150) x is clamped there: -0.
+    kb, r = reduce_r(-np.abs(x), EXPW_MIN)
+    q = expm1_poly_short(r)
+    sc = pow2_64(kb)
+    s = sc * TWO_M64  # 2**k (subnormal or 0 where 1 + e**-|x| is 1 anyway)
+    w = ONE + fma32(s, q, s)
     pos = x >= ZERO
-    r = (x if pos else (x + x * q) * sc) / w
-    return r if pos else (r * TWO_M64 if a >= EXPW_MIN else ZERO)
+    t = max(x, EXPW_MIN) * sc
+    return ((x if pos else fma32(t, q, t)) / w) * (ONE if pos else TWO_M64)
 
 
 _SW = f32(0.25)  # silu': |x - x0| below which the bracket is d h(d)
@@ -232,16 +238,18 @@ def silu_d1(x, p):
     # d = (x - x0_hi) - x0_lo (the difference exact there, Sterbenz). Outside that window
     # the terms of B cancel by at most 1.1 (so v's 1 ulp costs 1.1 in B). For x < 0 v is
     # carried as v 2**64 (normal down to x = -125) and the result rounded once more, at the
-    # end, where it is subnormal (as in silu_f).
-    a = -np.abs(x)
-    q, sc = _exp64(a)
-    v = ((ONE + q) * sc) * TWO_M64
+    # end, where it is subnormal (as in silu_f); below x = -125 (|silu'| < 2**-150) x is
+    # clamped there: -0.
+    q, sc = _exp64(-np.abs(x))
+    s = sc * TWO_M64  # 2**k (subnormal or 0 where 1 + v is 1 anyway)
+    v = fma32(s, q, s)
     w = ONE + v
     den = _sq1p(v, w)
-    b = _silu_b(x) if np.abs(x - _S0_HI) < _SW else (x + w) + ((ONE - w) + v)  # 1 + x + v
+    xc = max(x, EXPW_MIN)
+    b = _silu_b(x) if np.abs(x - _S0_HI) < _SW else (xc + w) + ((ONE - w) + v)  # 1 + x + v
     pos = x >= ZERO
     # the numerators: 1 + v (1 + x) (no 0 * inf at x = inf); v B 2**64, 1 + q not rounded
-    neg = fma32(q, b, b) * sc if a >= EXPW_MIN else ZERO
+    neg = fma32(q, b, b) * sc
     num = fma32(v, ONE + min(x, f32(_BIG)), ONE) if pos else neg
     return (num / den) * (ONE if pos else TWO_M64)  # one division for both signs
 
@@ -263,11 +271,12 @@ def mish_f(x, p):
     # and q's error, 0.2 u), (a, b) = (1, 2). D (two fmas, the inner one weighted by at most
     # 0.8), the division and, for x >= 0, v's error (its rounding and q's, scaled by at
     # most 0.53 in n / D) add the rest: below 4.5 u as a bound, measured below 3.5 ulp.
-    a = -np.abs(x)
-    q, sc = _exp64(a)
-    v = ((ONE + q) * sc) * TWO_M64
+    q, sc = _exp64(-np.abs(x))
+    s = sc * TWO_M64  # 2**k (subnormal or 0 where v only adds to 1 or 2)
+    v = fma32(s, q, s)
     pos = x >= ZERO
-    m = x if pos else ((x + x * q) * sc if a >= EXPW_MIN else -ZERO)
+    t = max(x, EXPW_MIN) * sc  # below -125, x v rounds to -0: computed there
+    m = x if pos else fma32(t, q, t)
     mc = min(m, f32(_BIG))  # no inf * 0 at x = inf (v = 0 from x = 104 on)
     num = fma32(mc, v * (TWO if pos else ONE), m * (ONE if pos else TWO))
     return (num / _mish_den(x, v)) * (ONE if pos else TWO_M64)
@@ -298,11 +307,12 @@ def mish_d1(x, p):
     # quotient is corrected by (rem + nl - r0 d2l) / D**2 with 1/D**2 from the exponent bits
     # (12%: the correction is below 2 ulp of r0, so this costs under 0.25 ulp). Measured
     # 3.3 ulp at most (benchmarks/accuracy.py); each term dropped costs 0.4-0.8 ulp.
-    a = -np.abs(x)
-    q, sc = _exp64(a)
-    v = ((ONE + q) * sc) * TWO_M64
+    q, sc = _exp64(-np.abs(x))
+    s = sc * TWO_M64  # 2**k (subnormal or 0 where v only adds to 1 or 4)
+    v = fma32(s, q, s)
     pos = x >= ZERO
-    c4x = _F4 * max(min(x, f32(_BIG)), f32(-_BIG))  # no inf * 0 (v = 0 there)
+    # no inf * 0 (v = 0 there); below -125, where v B rounds to -0, computed at -125
+    c4x = _F4 * max(min(x, f32(_BIG)), EXPW_MIN)
     c0 = ONE if pos else _F4 + c4x
     c1 = _F4 if pos else _F6 + c4x
     c2 = _F6 + c4x if pos else _F4
@@ -316,9 +326,8 @@ def mish_d1(x, p):
                _F4 if pos else _F8)
     d2 = fma32(v, s1, e0)
     d2l = fma32(v, s1, e0 - d2)
-    scz = sc if a >= EXPW_MIN else ZERO  # v B rounds to 0 below
-    numh = n if pos else nh * scz
-    numl = ZERO if pos else nl * scz
+    numh = n if pos else nh * sc
+    numl = ZERO if pos else nl * sc
     r0 = numh / d2
     c = fma32(-r0, d2l, fma32(-r0, d2, numh) + numl)
     return fma32(c, bits_as_f32(_RCP - f32_bits(d2)), r0) * (ONE if pos else TWO_M64)

@@ -6,10 +6,14 @@ so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
 
 - ``exp32(y)``, ``expm1_32(y)`` for ``y <= 0``: Cody-Waite reduction ``y = k ln2 + r`` (k
   rounded by adding 1.5 2**23, whose sum also holds k's bits for the scale) with
-  a 9-bit ``ln2_hi`` (so ``k ln2_hi`` and ``y - k ln2_hi`` are exact), the Taylor polynomial
-  of ``expm1(r)`` to degree 8 (truncation below 3e-9 relative) and the scale ``2**k`` as
-  ``2**(k + 64)`` (from its exponent bits; the product stays normal) times ``2**-64``
-  (gradual underflow comes out right, rounded once). About 1 ulp.
+  a 9-bit ``ln2_hi`` (so ``k ln2_hi`` and ``y - k ln2_hi`` are exact), ``expm1(r)`` as
+  ``r + r**2 P(r)`` with P fitted to degree 5 (:func:`expm1_tail_fit`: in float32, q =
+  expm1(r) within 0.47 u of ``exp(r)`` and 1.26 u of ``expm1(r)``, its own rounding
+  included, as with Taylor's polynomial to degree 8, which is one term longer) and the
+  scale ``2**k`` as ``2**(k + 64)`` (from its exponent bits; the product stays normal)
+  times ``2**-64`` (gradual underflow comes out right, rounded once). About 1 ulp.
+  ``expm1_poly_short`` has P to degree 4 (0.59 u of ``exp(r)``, 1.57 u of ``expm1(r)``),
+  for the formulas whose error budget has room for it (sigmoid, silu).
 - ``log1p32(u)`` for ``0 <= u <= 1``: ``1 + u = 2**k (1 + f)`` with ``f`` exact (k = 1 only
   for ``u > 1/2``, where ``f = (u - 1)/2`` is exact by Sterbenz), then
   ``log(1 + f) = 2 atanh(s)``, ``s = f/(2 + f)``, by the atanh series to ``s**13``.
@@ -102,15 +106,41 @@ EXPW_MIN = f32(-125.0)  # 125 exp(-125) < 2**-150 as well (silu, mish: x e**x)
 TWO_M64 = f32(2.0 ** -64)
 _SHIFT = f32(1.5 * 2.0 ** 23)  # z + _SHIFT is z rounded to an integer k, bits _SHIFT_BITS + k
 _SHIFT_BITS = int(np.array(_SHIFT).view(np.int32))  # 0x4B400000, low 9 bits 0
-_E = [f32(1.0 / math.factorial(k)) for k in range(2, 9)]  # 1/2!, ..., 1/8!
 _A = [f32(2.0 / (2 * k + 1)) for k in range(1, 7)]  # 2/3, 2/5, ..., 2/13
+_R_MAX = 0.35  # |r| after the reduction: ln2/2 = 0.3466, plus k's rounding and gelu's lo/2
+
+
+def expm1_tail_fit(degree: int, n: int = 64) -> tuple:
+    """float32 coefficients (constant first) of P(r) = (expm1(r) - r) / r**2 on
+    |r| <= 0.35, degree ``degree``: least squares on n Chebyshev nodes (near minimax; even
+    and odd coefficients are independent on the symmetric nodes), rounded to float32 from
+    the top down, each rounding refitted into the lower ones. P itself comes from its Taylor
+    series to r**13 (float64; the rest is below 1e-17 relative)."""
+    cheb, poly = np.polynomial.chebyshev, np.polynomial.Polynomial
+    nodes = np.cos(np.pi * (np.arange(n) + 0.5) / n)
+    r = nodes * _R_MAX
+    rest = sum(r ** (k - 2) / math.factorial(k) for k in range(2, 16))
+    out = []
+    for m in range(degree, -1, -1):
+        in_node = poly(cheb.cheb2poly(cheb.chebfit(nodes, rest, m))).coef
+        top = f32(np.pad(in_node, (0, m + 1))[m] / _R_MAX ** m)
+        out.append(top)
+        rest = rest - float(top) * r ** m
+    return tuple(out[::-1])
 
 
 @inline
 def expm1_poly(r):
-    """expm1(r) for |r| <= ln2/2, float32: Taylor to degree 8, r + r**2 P(r) with P in two
-    chains (horner2)."""
+    """expm1(r) for |r| <= 0.35, float32: r + r**2 P(r), P of degree 5 in two chains
+    (horner2)."""
     return fma32(r * r, _expm1_tail(r), r)
+
+
+@inline
+def expm1_poly_short(r):
+    """expm1(r) for |r| <= 0.35 as :func:`expm1_poly` with P of degree 4: one operation
+    less, 0.59 u of exp(r) instead of 0.47 (q's rounding included)."""
+    return fma32(r * r, _expm1_tail_short(r), r)
 
 
 @inline
@@ -124,12 +154,18 @@ def round_k(a, b):
 
 
 @inline
-def reduce(y, lo):
-    """kb, q = expm1(r) with y = k ln2 + r, |r| <= ln2/2 (about), for y <= 0 clamped to
-    lo >= -126 (kb as in :func:`round_k`: 2**k is :func:`pow2_64` of it)."""
+def reduce_r(y, lo):
+    """kb, r with y = k ln2 + r, |r| <= ln2/2 (about), for y <= 0 clamped to lo >= -126
+    (kb as in :func:`round_k`: 2**k is :func:`pow2_64` of it)."""
     yc = y if y > lo else lo
     kb, kf = round_k(yc, _LOG2E)
-    r = (yc - kf * _LN2_HI) - kf * _LN2_LO
+    return kb, (yc - kf * _LN2_HI) - kf * _LN2_LO
+
+
+@inline
+def reduce(y, lo):
+    """kb, q = expm1(r) for :func:`reduce_r`'s kb, r."""
+    kb, r = reduce_r(y, lo)
     return kb, expm1_poly(r)
 
 
@@ -147,6 +183,13 @@ def exp32(y):
     """exp(y) for y <= 0 (and y = -inf), float32."""
     kb, q = reduce(y, _EXP_MIN)
     return ((ONE + q) * pow2_64(kb)) * TWO_M64
+
+
+@inline
+def exp32_short(y):
+    """:func:`exp32` with :func:`expm1_poly_short` (0.12 u more)."""
+    kb, r = reduce_r(y, _EXP_MIN)
+    return ((ONE + expm1_poly_short(r)) * pow2_64(kb)) * TWO_M64
 
 
 @inline
@@ -190,5 +233,6 @@ def horner2(c) -> object:
     return inline(lambda u: fma32(u, odd(u * u), even(u * u)))
 
 
-_expm1_tail = horner2(tuple(_E))  # 1/2! + r/3! + ... + r**6/8!
+_expm1_tail = horner2(expm1_tail_fit(5))
+_expm1_tail_short = horner2(expm1_tail_fit(4))
 _log1p_tail = horner2(tuple(_A))  # 2/3 + 2 z/5 + ... + 2 z**5/13
