@@ -3,11 +3,12 @@
 The piecewise-linear activations (relu, leaky_relu, hardtanh, relu6, the shrinks,
 thresholded_relu, and hard_sigmoid's f') do almost no arithmetic: their loops are bound by
 memory. The general path computes float32 data in float64, which costs conversions and
-halves the SIMD width; with AVX2 code that is measurable (hardtanh forward 4.8 -> 4.2 ms,
-relu backward 5.9 -> 5.2 ms at 10**7 elements, 2 threads; ``benchmarks/RESULTS.md``). With
-AVX-512 the float32 select chains measured up to 27% slower than the float64 path (the
-cause not found), so there the general path stays: :func:`lookup` answers only where numba targets
-a CPU without AVX-512 (:func:`.policy.avx512`).
+halves the SIMD width; with AVX2 code that is measurable (10**7 elements, 2 threads: up to
+16% less time, e.g. softshrink forward 4.7-5.3 -> 4.1-4.4 ms; relu forward unchanged;
+``benchmarks/RESULTS.md``). With AVX-512 the float32 select chains measured up to 27%
+slower than the float64 path (the cause not found), so there the general path stays:
+:func:`lookup` answers only where numba targets a CPU without AVX-512
+(:func:`.policy.avx512`).
 
 The formulas are those of :mod:`actviz.kernels.formulas`, run with float32 ``x`` and ``p``
 (written once; each wrapper below only rounds the result to float32, so that the float64
