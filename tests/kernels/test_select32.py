@@ -15,6 +15,7 @@ from actviz.kernels.plan import plan
 pytest.importorskip("numba")
 select32 = pytest.importorskip("actviz.kernels.numba_.select32")
 from actviz.kernels.numba_ import _loop_run, dialect, loops  # noqa: E402
+from actviz.kernels.numba_.policy import PARALLEL_MIN  # noqa: E402
 
 F32 = np.float32
 EXTRA = {  # parameter sets besides the defaults: float32 thresholds and ones that are not
@@ -67,7 +68,7 @@ def test_select_loop_bit_identical_to_general_path(name, params, which):
     if which == "d1":
         dy = np.random.default_rng(5).standard_normal(x.size).astype(F32)
         dy[:4] = [np.inf, -np.inf, np.nan, 0.0]
-    for parallel, reps in ((False, 1), (True, 1 + loops_min() // x.size)):
+    for parallel, reps in ((False, 1), (True, 1 + PARALLEL_MIN // x.size)):
         xs = np.tile(x, reps)
         ds = None if dy is None else np.tile(dy, reps)
         got = np.empty_like(xs)
@@ -77,12 +78,6 @@ def test_select_loop_bit_identical_to_general_path(name, params, which):
         bad = np.flatnonzero(~same_bits(got, want))
         assert bad.size == 0, ", ".join(f"x={xs[i]!r}: {got[i]!r} vs {want[i]!r}"
                                         for i in bad[:5])
-
-
-def loops_min() -> int:
-    from actviz.kernels.numba_.policy import PARALLEL_MIN
-
-    return PARALLEL_MIN
 
 
 def test_lookup_only_without_avx512_and_for_float32_parameters(monkeypatch):

@@ -202,11 +202,14 @@ def selu_d1(x, p):
 
 @inline
 def _exp64(a):
-    """q, sc with e**a = (1 + q) sc 2**-64 for -125 <= a <= 0 (a clamped below): sc =
+    """q, sc, v with e**a = (1 + q) sc 2**-64 for -125 <= a <= 0 (a clamped below): sc =
     2**(k + 64) is a normal float32 there, so that x e**a = (x + x q) sc 2**-64 is rounded
-    once in the normal range and once more at the end, where it is subnormal."""
+    once in the normal range and once more at the end, where it is subnormal; v = e**a
+    itself, fma(2**k, q, 2**k) (2**k subnormal or 0 where v only adds to a constant)."""
     kb, q = reduce(a, EXPW_MIN)
-    return q, pow2_64(kb)
+    sc = pow2_64(kb)
+    s = sc * TWO_M64
+    return q, sc, fma32(s, q, s)
 
 
 @formula
@@ -240,9 +243,7 @@ def silu_d1(x, p):
     # carried as v 2**64 (normal down to x = -125) and the result rounded once more, at the
     # end, where it is subnormal (as in silu_f); below x = -125 (|silu'| < 2**-150) x is
     # clamped there: -0.
-    q, sc = _exp64(-np.abs(x))
-    s = sc * TWO_M64  # 2**k (subnormal or 0 where 1 + v is 1 anyway)
-    v = fma32(s, q, s)
+    q, sc, v = _exp64(-np.abs(x))
     w = ONE + v
     den = _sq1p(v, w)
     xc = max(x, EXPW_MIN)
@@ -271,9 +272,7 @@ def mish_f(x, p):
     # and q's error, 0.2 u), (a, b) = (1, 2). D (two fmas, the inner one weighted by at most
     # 0.8), the division and, for x >= 0, v's error (its rounding and q's, scaled by at
     # most 0.53 in n / D) add the rest: below 4.5 u as a bound, measured below 3.5 ulp.
-    q, sc = _exp64(-np.abs(x))
-    s = sc * TWO_M64  # 2**k (subnormal or 0 where v only adds to 1 or 2)
-    v = fma32(s, q, s)
+    q, sc, v = _exp64(-np.abs(x))
     pos = x >= ZERO
     t = max(x, EXPW_MIN) * sc  # below -125, x v rounds to -0: computed there
     m = x if pos else fma32(t, q, t)
@@ -307,9 +306,7 @@ def mish_d1(x, p):
     # quotient is corrected by (rem + nl - r0 d2l) / D**2 with 1/D**2 from the exponent bits
     # (12%: the correction is below 2 ulp of r0, so this costs under 0.25 ulp). Measured
     # 3.3 ulp at most (benchmarks/accuracy.py); each term dropped costs 0.4-0.8 ulp.
-    q, sc = _exp64(-np.abs(x))
-    s = sc * TWO_M64  # 2**k (subnormal or 0 where v only adds to 1 or 4)
-    v = fma32(s, q, s)
+    q, sc, v = _exp64(-np.abs(x))
     pos = x >= ZERO
     # no inf * 0 (v = 0 there); below -125, where v B rounds to -0, computed at -125
     c4x = _F4 * max(min(x, f32(_BIG)), EXPW_MIN)

@@ -18,7 +18,6 @@ from actviz.kernels.numba_.math32 import (
     LN2_LO,
     LOG2E,
     ONE,
-    TWO_M64,
     ZERO,
     expm1_poly,
     f32,
@@ -27,8 +26,8 @@ from actviz.kernels.numba_.math32 import (
     horner,
     horner2,
     inline,
-    pow2_64,
     round_k,
+    scale_k,
 )
 
 # ------------------------------------------------------------------------------------ gelu
@@ -143,13 +142,6 @@ def _gelu_t(a):
     return t, t * fma32(-e, t, fma32(-t, w, ONE))
 
 
-@inline
-def _scale_k(z, kb):
-    """z 2**k, rounded once where the result is subnormal (k >= -160; z 2**(k + 64) is normal
-    for every z here: |z| > 0.3 where k < -100)."""
-    return (z * pow2_64(kb)) * TWO_M64
-
-
 @formula
 def gelu_f(x, p):
     # beyond A_MAX, x Q(a) rounds to +-0 (f = x, or -0 for x < 0): x clamped there
@@ -162,7 +154,7 @@ def gelu_f(x, p):
     xt = xc * t
     xtl = fma32(xc, t, -xt) + xc * tl  # x t = xt + xtl exactly (FMA), t's error included
     z = fma32(xt, v, xtl * v)  # x c M(a), rounded once
-    xq = _scale_k(fma32(q, z, z), kb)  # x Q(a)
+    xq = scale_k(fma32(q, z, z), kb)  # x Q(a); k >= -160, |z| > 0.3 where k < -100
     return xq if x < ZERO else x - xq
 
 
@@ -172,5 +164,5 @@ def gelu_d1(x, p):
     kb, q = _gelu_exp(a)
     d = (_GA0_HI - a) + _GA0_LO
     dw = d * _gelu_w(ONE / (ONE + HALF * a))  # c (M(a) - a)
-    g = _scale_k(fma32(q, dw, dw), kb)
+    g = scale_k(fma32(q, dw, dw), kb)
     return g if x < ZERO else ONE - g

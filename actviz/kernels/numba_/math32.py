@@ -179,17 +179,24 @@ def pow2_64(kb):
 
 
 @inline
+def scale_k(z, kb):
+    """z 2**k as (z pow2_64(kb)) 2**-64: rounded once where the result is subnormal, for z
+    with z 2**(k + 64) normal (:func:`pow2_64`)."""
+    return (z * pow2_64(kb)) * TWO_M64
+
+
+@inline
 def exp32(y):
     """exp(y) for y <= 0 (and y = -inf), float32."""
     kb, q = reduce(y, _EXP_MIN)
-    return ((ONE + q) * pow2_64(kb)) * TWO_M64
+    return scale_k(ONE + q, kb)
 
 
 @inline
 def exp32_short(y):
     """:func:`exp32` with :func:`expm1_poly_short` (0.12 u more)."""
     kb, r = reduce_r(y, _EXP_MIN)
-    return ((ONE + expm1_poly_short(r)) * pow2_64(kb)) * TWO_M64
+    return scale_k(ONE + expm1_poly_short(r), kb)
 
 
 @inline
