@@ -36,19 +36,18 @@ from actviz.kernels.numba_.math32 import (
     TWO,
     TWO_M64,
     ZERO,
-    bits_as_f32,
     exp32,
     exp32_short,
     expm1_32,
     expm1_poly_short,
     f32,
-    f32_bits,
     fma32,
     formula,
     horner2,
     inline,
     log1p32,
     pow2_64,
+    rcp_rough,
     reduce,
     reduce_r,
 )
@@ -286,7 +285,6 @@ _MW = f32(0.1875)  # mish': |x - x0| below which B is d h(d)
 _M0_HI = f32(MISH0.x0)
 # h to degree 7 (the next term is below 2**-29 h in the window)
 _mish_b = _bracket(MISH0, 7)
-_RCP = np.int32(0x7EF311C3)  # MAGIC - bits(y) is 1/y within 12% for normal y > 0
 
 
 @formula
@@ -327,7 +325,7 @@ def mish_d1(x, p):
     numl = ZERO if pos else nl * sc
     r0 = numh / d2
     c = fma32(-r0, d2l, fma32(-r0, d2, numh) + numl)
-    return fma32(c, bits_as_f32(_RCP - f32_bits(d2)), r0) * (ONE if pos else TWO_M64)
+    return fma32(c, rcp_rough(d2), r0) * (ONE if pos else TWO_M64)
 
 
 # ------------------------------------------------------------------------ rational ones

@@ -24,8 +24,9 @@ from actviz.kernels.numba_.math32 import (
     fma32,
     formula,
     horner,
-    horner2,
     inline,
+    pow2_64,
+    rcp_rough,
     round_k,
     scale_k,
 )
@@ -39,37 +40,47 @@ from actviz.kernels.numba_.math32 import (
 #   f(x)  = x Q(a) for x < 0,  x - x Q(a) for x >= 0,    Q(a) = exp(-a**2/2) c M(a),
 #   f'(x) = g(a) for x < 0,    1 - g(a) for x >= 0,      g(a) = exp(-a**2/2) c (a0 - a) S(a)
 #
-# (c = 1/sqrt(2 pi); f' = Phi + x phi, g(a) = phi(a) (M(a) - a), f'(x) + f'(-x) = 1), with
-# S(a) = (M(a) - a) / (a0 - a), smooth and in [1, 1.67]. So the zero of f' is the factor
-# d = a0 - a, computed as (a0_hi - a) + a0_lo (the first difference exact next to a0,
-# Sterbenz): no term cancels anywhere, and no window is needed. Where x >= 0, Q <= 1/2 and
-# g <= 1/2, so 1 - Q, 1 - g lose nothing either.
+# (c = 1/sqrt(2 pi); f' = Phi + x phi, g(a) = phi(a) (M(a) - a), f'(x) + f'(-x) = 1). Where
+# x >= 0, Q <= 1/2 and g <= 1/2, so 1 - Q, 1 - g lose nothing.
 #
-# c M(a) = t V(t - tau) and c S(a) = W(t) with t = 1/(1 + a/2) in [t(A_MAX), 1], tau = 9/16:
-# V, W polynomials of degrees 10 and 9 fitted at import (relative least squares on Chebyshev
-# nodes, coefficients rounded to float32 from the top down, each rounding refitted into the
-# lower ones; fit errors 0.8 and 0.4 units of 2**-24). t is carried as t + tl: 1 + a/2 = w + e
-# exactly (a/2 exact; w - 1 is representable for w >= 1, and so is e = a/2 - (w - 1)),
-# t = fl(1/w), 1 - t w exact by FMA, so tl = t (1 - t w - e t) leaves an error of order
-# 2**-48. exp(-a**2/2) = 2**k (1 + q): a**2 = h + l exactly (l by FMA), -h/2 reduced by
-# Cody-Waite (exact), -l/2 added to the reduced argument r, q = expm1(r) as in math32; 2**k
-# is applied last, as 2**(k + 64) 2**-64, so that a subnormal result is rounded once.
-# The polynomials run as two Horner chains (even and odd terms, math32.horner2) for V, one
-# for W: the loops are bound by the latency of these chains more than by their length.
+# exp(-a**2/2) = 2**k (1 + q): a**2 = h + l exactly (l by FMA), -h/2 reduced by Cody-Waite
+# (exact), -l/2 added to the reduced argument r, q = expm1(r) as in math32; 2**k is applied
+# last, as 2**(k + 64) 2**-64, so that a subnormal result is rounded once.
+#
+# f: M(a) = R(a) / (a R(a) + P(a)), i.e. 1/M(a) - a = P/R (which falls from sqrt(2/pi) at
+# 0 to about 1/a), with P, R polynomials of degrees 4 and 5 in a, every coefficient
+# positive, fitted at import (fit_mills: relative least squares on Chebyshev nodes with
+# Lawson's weights, float32 coefficients rounded from the top down, each refitted into the
+# rest; R(0) = 1.9 and P(0) chosen so that P(0)/R(0) = sqrt(2/pi) to 2**-40, near the top
+# of their binades). Written so, the errors of the Horner chains (up to 3 u each at large a:
+# every step's rounding is carried) reach M = R/D, D = a R + P, only scaled by P/D, which
+# is r/(a + r) < 1 and falls as 1/a**2: at small a only the last steps count. x R is carried
+# exactly (FMA), and so are the roundings of D (Dl = a R + (P - D) by FMA, exact where
+# P - D is, a R <= P; beyond, Dl is off by less than half an ulp of D, what it corrects) and
+# of the quotient (its remainder by FMA): z = x R / D is r0 + (rem + xRl - r0 Dl) / D with
+# 1/D from the exponent bits (12% of a correction below an ulp). c goes in with the
+# final 2**-64, in one rounding. A division, no reciprocal 1/(1 + a/2) and nine
+# coefficients instead of the eleven of a polynomial in t = 1/(1 + a/2): 11% fewer
+# nanoseconds per element than that form (AMD EPYC, AVX-512) at 3.73 ulp against 3.67.
+#
+# f' (g above): S(a) = (M(a) - a) / (a0 - a), smooth and in [1, 1.67]. So the zero of f' is
+# the factor d = a0 - a, computed as (a0_hi - a) + a0_lo (the first difference exact next
+# to a0, Sterbenz): no term cancels anywhere, and no window is needed. c S(a) = W(t) with
+# t = 1/(1 + a/2) in [t(A_MAX), 1], W a polynomial of degree 9 fitted at import (fit_t:
+# relative least squares on Chebyshev nodes, coefficients rounded to float32 from the top
+# down, each rounding refitted into the lower ones; fit error 0.4 units of 2**-24).
 #
 # Error, in units u = 2**-24 (one rounding: at most 1 u relative; e u relative is at most
-# e ulp). f(x < 0) = 2**k (z + q z), z = x t V: V = c0 + s R with s = t - tau exact for
-# t >= 0.28 (Sterbenz; below, 2**-26 absolute, 0.4 u in V), rounded once in its last step
-# (1: V within a factor 2 of c0), R's error weighted by |s R|/V <= 0.7, the fit (0.8);
-# x t = xt + xtl exactly; z is rounded once (1); q (0.3 with the two roundings of r), the
-# fma (1): about 4.5 u in all at worst, measured 3.7 ulp at most. (Carrying V's last
-# rounding as a second term, as before, gave 3.0 ulp for 4 operations more per element.)
-# For x >= 0 the error of x Q reaches x - x Q scaled by Q/(1 - Q) <= 1, plus its rounding.
+# e ulp). f(x < 0) = 2**k c (z + q z): the fit (0.05), the last Horner steps of R and P
+# at small a (R ~ 1.9, P ~ 1.52: 0.53 and 0.66, scaled by P/D < 1), z (about 0.6 with the
+# corrections), q (0.5 with the two roundings of r), the fma (1) and the final rounding
+# with c (1): 4.3 u as a bound at small a, less beyond; measured 3.73 ulp at most. For
+# x >= 0 the error of x Q reaches x - x Q scaled by Q/(1 - Q) <= 1, plus its rounding.
 # f'(x < 0) = 2**k (z + q z), z = d W(t): d (1, exact to first order next to a0), W's
 # Horner (about 1) and its sensitivity to t's two roundings (t W'/W < 0.55: 1.1), the fit
-# (0.4), z (1), q and the fma (1.3): measured 3.7 ulp at most (benchmarks/accuracy.py, every
-# float32 with 2**-30 <= |x| < 2**4; beyond, the result is the clamp's). W in two chains
-# (as V) measured 4.1 ulp: it stays one Horner chain.
+# (0.4), z (1), q and the fma (1.3): measured 3.7 ulp at most. Both measured by
+# benchmarks/accuracy.py, every float32 with 2**-30 <= |x| < 2**4; beyond, the result is
+# the clamp's. (W in two chains, as horner2, measured 4.1 ulp: it stays one Horner chain.)
 
 _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _NHL2E = f32(-0.5 * float(LOG2E))  # -log2(e)/2, exact: half the float32 LOG2E
@@ -114,11 +125,59 @@ def fit_t(fn, deg: int, shift: float = 0.0, n: int = 256) -> tuple:
     return tuple(out[::-1])
 
 
-_GTAU = f32(0.5625)  # V in s = t - tau: exact for t >= 0.28, and V(tau) = 0.35 within a
-#                     factor 2 of every V (0.21 to 0.5)
-_GV = fit_t(lambda t: _RS2PI * _mills(2.0 * (1.0 / t - 1.0)) / t, 10, float(_GTAU))
+def _ratio_pair(r0: float) -> tuple:
+    """(lam, p0): float32 values with lam in [1.5, 2) and p0 / lam closest to r0 (every
+    16th float32 lam tried: within 2**-40)."""
+    lo, hi = (int(np.array(v, dtype=np.float32).view(np.uint32)) for v in (1.5, 2.0))
+    lam = np.arange(lo, hi, 16, dtype=np.uint32).view(np.float32).astype(np.float64)
+    p0 = (lam * r0).astype(np.float32).astype(np.float64)
+    i = int(np.argmin(np.abs(p0 / lam - r0)))
+    return float(lam[i]), float(p0[i])
+
+
+def fit_mills(deg_p: int, deg_r: int, n: int = 400, iters: int = 12) -> tuple:
+    """float32 coefficients (constant first) of P, R with a + P(a)/R(a) close to 1/M(a) in
+    relative terms on [0, A_MAX]: least squares of P - (1/M - a) R, linearized by the R of
+    the step before, with Lawson's weights (towards the minimax fit) on Chebyshev nodes;
+    the constants from :func:`_ratio_pair`, the other coefficients rounded to float32 from
+    the top down (R's, then P's of each degree), each refitted into the rest."""
+    nodes = np.cos(np.pi * (np.arange(n) + 0.5) / n)
+    a = (nodes + 1.0) / 2.0 * float(_GA_MAX)
+    inv_m = np.array([1.0 / _mills(v) for v in a])
+    y = inv_m - a
+    pw = a[:, None] ** np.arange(max(deg_p, deg_r) + 1)
+    lam, p0 = _ratio_pair(math.sqrt(2.0 / math.pi))
+    coef = {("p", 0): p0, ("r", 0): lam}
+    terms = [(w, k) for k in range(max(deg_p, deg_r), 0, -1) for w in "rp"
+             if k <= (deg_p if w == "p" else deg_r)]
+
+    def col(t):
+        return pw[:, t[1]] * (1.0 if t[0] == "p" else -y)
+
+    def value(c, w):
+        return sum(v * pw[:, k] for (u, k), v in c.items() if u == w)
+
+    rv, wl = np.full(n, lam), np.full(n, 1.0 / n)
+    for t in terms:
+        free = [u for u in terms if u not in coef]
+        for _ in range(iters * (3 if t == terms[0] else 1)):
+            base = sum(v * col(u) for u, v in coef.items())
+            sc = np.sqrt(wl) / (inv_m * rv)
+            sol = np.linalg.lstsq(np.stack([col(u) for u in free], 1) * sc[:, None],
+                                  -base * sc, rcond=None)[0]
+            full = {**coef, **dict(zip(free, sol))}
+            rv = value(full, "r")
+            wl = wl * (np.abs(value(full, "p") / rv - y) / inv_m + 1e-30)
+            wl /= wl.sum()
+        coef[t] = float(f32(full[t]))
+    return (tuple(f32(coef["p", k]) for k in range(deg_p + 1)),
+            tuple(f32(coef["r", k]) for k in range(deg_r + 1)))
+
+
+_GP, _GR = fit_mills(4, 5)
 _GW = fit_t(lambda t: _RS2PI * _gelu_s(2.0 * (1.0 / t - 1.0)), 9)
-_GV0, _gelu_vr, _gelu_w = _GV[0], horner2(_GV[1:]), horner(_GW)
+_gelu_p, _gelu_r, _gelu_w = horner(_GP), horner(_GR), horner(_GW)
+_RS2PI_M64 = f32(_RS2PI * 2.0 ** -64)  # c 2**-64
 
 
 @inline
@@ -132,29 +191,22 @@ def _gelu_exp(a):
     return kb, expm1_poly(r)
 
 
-@inline
-def _gelu_t(a):
-    """t, tl with t + tl = 1/(1 + a/2) to about 2**-48 relative."""
-    b = HALF * a
-    w = ONE + b
-    e = b - (w - ONE)  # 1 + b = w + e exactly: w - 1 and e are representable (w >= 1)
-    t = ONE / w
-    return t, t * fma32(-e, t, fma32(-t, w, ONE))
-
-
 @formula
 def gelu_f(x, p):
     # beyond A_MAX, x Q(a) rounds to +-0 (f = x, or -0 for x < 0): x clamped there
     xc = max(min(x, _GA_MAX), -_GA_MAX)
     a = np.abs(xc)
     kb, q = _gelu_exp(a)
-    t, tl = _gelu_t(a)
-    sv = t - _GTAU
-    v = fma32(sv, _gelu_vr(sv), _GV0)
-    xt = xc * t
-    xtl = fma32(xc, t, -xt) + xc * tl  # x t = xt + xtl exactly (FMA), t's error included
-    z = fma32(xt, v, xtl * v)  # x c M(a), rounded once
-    xq = scale_k(fma32(q, z, z), kb)  # x Q(a); k >= -160, |z| > 0.3 where k < -100
+    r = _gelu_r(a)
+    pa = _gelu_p(a)
+    d = fma32(a, r, pa)  # D = a R + P = R / M(a)
+    dl = fma32(a, r, pa - d)  # D's rounding (exact where a R <= P)
+    nh = xc * r
+    nl = fma32(xc, r, -nh)  # x R = nh + nl exactly
+    r0 = nh / d
+    z = fma32(fma32(-r0, dl, fma32(-r0, d, nh) + nl), rcp_rough(d), r0)  # x M(a)
+    # x Q(a) = c 2**k (z + q z); k >= -160, |z| > 0.9 where k < -100
+    xq = (fma32(q, z, z) * pow2_64(kb)) * _RS2PI_M64
     return xq if x < ZERO else x - xq
 
 

@@ -185,6 +185,16 @@ def scale_k(z, kb):
     return (z * pow2_64(kb)) * TWO_M64
 
 
+_RCP = np.int32(0x7EF311C3)  # MAGIC - bits(y) is 1/y within 12% for normal y > 0
+
+
+@inline
+def rcp_rough(y):
+    """1/y within 12% for a normal float32 y > 0, from its bits: enough to apply a
+    correction that is itself below an ulp or two (the remainder of a division)."""
+    return bits_as_f32(_RCP - f32_bits(y))
+
+
 @inline
 def exp32(y):
     """exp(y) for y <= 0 (and y = -inf), float32."""
