@@ -47,6 +47,8 @@ def points() -> np.ndarray:
     pts += [*rng.uniform(-14.6, -12.9, 60), *rng.uniform(-4, 4, 200)]
     pts += _around(-104.0, 3) + _around(-125.0, 3) + _around(-87.33655, 3)
     pts += [0.0, -0.0, 1e-45, -1e-45, 0.5, -0.5]
+    for kink in (-3.0, -1.5, 3.0):  # hardswish's kinks and the zero of its f'
+        pts += _around(kink, 4)
     return np.unique(np.array(pts, dtype=F32))
 
 
@@ -110,6 +112,28 @@ def test_fast_path_only_where_arguments_of_exp_are_exact():
     with mpmath.workdps(60):
         want = np.array([float(fm(mpmath.mpf(float(v)))) for v in x])
     assert ulp_error(got, want).max() <= ULPS
+
+
+@pytest.mark.parametrize("alpha,beta,fast", [("1/6", "1/2", True), ("1/4", "1/4", True),
+                                             ("1/8", "3/4", True), ("3/10", "1/2", False)])
+def test_hardswish_fast_path_parameters(alpha, beta, fast):
+    """hardswish goes the float32 way only where 1/alpha and both kinks are float32 values
+    (not for alpha = 0.3), and there f and f' are correctly rounded against 60 digits, also
+    where a kink's |k0| < k1 (1/4, 1/4: -1 and 3) leaves Fast2Sum's condition."""
+    exact = {"alpha": Fraction(alpha), "beta": Fraction(beta)}
+    assert (fast32.lookup("hardswish", "f", exact, ()) is not None) is fast
+    k0 = -Fraction(beta) / Fraction(alpha)
+    k1 = (1 - Fraction(beta)) / Fraction(alpha)
+    rng = np.random.default_rng(11)
+    x = np.unique(np.concatenate([rng.uniform(float(k0) - 1, float(k1) + 1, 4000),
+                                  _around(float(k0), 4), _around(float(k1), 4),
+                                  _around(float(k0) / 2, 4)]).astype(F32))
+    for order in (0, 1):
+        got = kernels.derivative("hardswish", x, order, backend="numba", alpha=alpha, beta=beta)
+        fm = symbolic.load("hardswish", {"alpha": alpha, "beta": beta}).mpmath(order)
+        with mpmath.workdps(60):
+            want = np.array([float(fm(mpmath.mpf(float(v)))) for v in x])
+        assert ulp_error(got, want).max() <= (0.5 if fast else ULPS), order
 
 
 @pytest.mark.parametrize("zero", ["MISH0", "SILU0"])
