@@ -1,7 +1,7 @@
 """float32 fast path of the numba backend: f and f' of the common activations in float32.
 
 The general numba loops compute float32 data in float64 (with :mod:`.math64`), which halves
-the SIMD width. Here f and f' of the transcendental (and two rational) activations get their
+the SIMD width. Here f and f' of the transcendental (and three rational) activations get their
 own float32 arrangements (on the elementary functions of :mod:`.math32`), so that a loop
 runs 16 lanes wide on AVX-512 (8 on AVX2), and stay within 4 ulp of the true value (3.96 at
 most, silu', over every float32 in 2**-4 <= |x| < 2**7 and, for gelu, silu and mish,

@@ -59,9 +59,10 @@ from actviz.kernels.numba_.math32 import (
 # P - D is, a R <= P; beyond, Dl is off by less than half an ulp of D, what it corrects) and
 # of the quotient (its remainder by FMA): z = x R / D is r0 + (rem + xRl - r0 Dl) / D with
 # 1/D from the exponent bits (12% of a correction below an ulp). c goes in with the
-# final 2**-64, in one rounding. A division, no reciprocal 1/(1 + a/2) and nine
-# coefficients instead of the eleven of a polynomial in t = 1/(1 + a/2): 11% fewer
-# nanoseconds per element than that form (AMD EPYC, AVX-512) at 3.73 ulp against 3.67.
+# final 2**-64, in one rounding (c 2**-64 as a float32 is 0.48 u off). One division, no
+# reciprocal 1/(1 + a/2), and nine coefficients instead of the eleven of a polynomial in
+# t = 1/(1 + a/2): 11% fewer nanoseconds per element than that form (AMD EPYC, AVX-512),
+# at 3.73 ulp against 3.67.
 #
 # f' (g above): S(a) = (M(a) - a) / (a0 - a), smooth and in [1, 1.67]. So the zero of f' is
 # the factor d = a0 - a, computed as (a0_hi - a) + a0_lo (the first difference exact next
@@ -73,9 +74,10 @@ from actviz.kernels.numba_.math32 import (
 # Error, in units u = 2**-24 (one rounding: at most 1 u relative; e u relative is at most
 # e ulp). f(x < 0) = 2**k c (z + q z): the fit (0.05), the last Horner steps of R and P
 # at small a (R ~ 1.9, P ~ 1.52: 0.53 and 0.66, scaled by P/D < 1), z (about 0.6 with the
-# corrections), q (0.5 with the two roundings of r), the fma (1) and the final rounding
-# with c (1): 4.3 u as a bound at small a, less beyond; measured 3.73 ulp at most. For
-# x >= 0 the error of x Q reaches x - x Q scaled by Q/(1 - Q) <= 1, plus its rounding.
+# corrections), q (0.5 with the two roundings of r), the fma (1), the final rounding with
+# c (1) and c's own (0.48): 4.8 u as a bound at small a, less beyond; measured 3.73 ulp at
+# most. For x >= 0 the error of x Q reaches x - x Q scaled by Q/(1 - Q) <= 1, plus its
+# rounding.
 # f'(x < 0) = 2**k (z + q z), z = d W(t): d (1, exact to first order next to a0), W's
 # Horner (about 1) and its sensitivity to t's two roundings (t W'/W < 0.55: 1.1), the fit
 # (0.4), z (1), q and the fma (1.3): measured 3.7 ulp at most. Both measured by
