@@ -196,17 +196,18 @@ def _gelu_exp(a):
 @formula
 def gelu_f(x, p):
     # beyond A_MAX, x Q(a) rounds to +-0 (f = x, or -0 for x < 0): x clamped there
+    a = min(np.abs(x), _GA_MAX)
     xc = max(min(x, _GA_MAX), -_GA_MAX)
-    a = np.abs(xc)
     kb, q = _gelu_exp(a)
     r = _gelu_r(a)
     pa = _gelu_p(a)
     d = fma32(a, r, pa)  # D = a R + P = R / M(a)
     dl = fma32(a, r, pa - d)  # D's rounding (exact where a R <= P)
     nh = xc * r
-    nl = fma32(xc, r, -nh)  # x R = nh + nl exactly
     r0 = nh / d
-    z = fma32(fma32(-r0, dl, fma32(-r0, d, nh) + nl), rcp_rough(d), r0)  # x M(a)
+    # x M(a): the remainder, and nl - r0 dl (x R = nh + nl exactly) beside it
+    c = fma32(-r0, d, nh) + fma32(-r0, dl, fma32(xc, r, -nh))
+    z = fma32(c, rcp_rough(d), r0)
     # x Q(a) = c 2**k (z + q z); k >= -160, |z| > 0.9 where k < -100
     xq = (fma32(q, z, z) * pow2_64(kb)) * _RS2PI_M64
     return xq if x < ZERO else x - xq
