@@ -39,7 +39,7 @@ PARALLEL_MIN = 1 << 16
 _SOURCES = ("actviz.kernels.formulas", "actviz.kernels.numba_.dialect",
             "actviz.kernels.numba_.math64", "actviz.kernels.numba_.math32",
             "actviz.kernels.numba_.formulas32", "actviz.kernels.numba_.gelu32",
-            "actviz.kernels.numba_.select32")
+            "actviz.kernels.numba_.rational32", "actviz.kernels.numba_.select32")
 
 
 def _source_stamp() -> int:

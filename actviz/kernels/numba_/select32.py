@@ -22,7 +22,7 @@ Each formula here does at most one operation of float32 values (a compare, a sel
 dy f'), which the general path, computing it exactly or in float64 and rounding to float32,
 rounds the same way; formulas of two (hard_sigmoid's a x + b) could round differently
 after float64's rounding, so they are not here (hardswish has its own float32 formulas in
-:mod:`.formulas32`, correctly rounded but where its corrections land next to a midpoint).
+:mod:`.rational32`, correctly rounded but where its corrections land next to a midpoint).
 """
 
 from __future__ import annotations
