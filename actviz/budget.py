@@ -93,6 +93,10 @@ def time_limit(seconds: float, what: str):
     try:
         yield
     except _Expired:
+        # no alarm while this is handled: the retry (or the outer budget, re-armed for 1 ms
+        # when it ran out in an inner block) could fire again inside BudgetExceeded's
+        # construction and replace it with a bare _Expired
+        signal.setitimer(signal.ITIMER_REAL, 0)
         if len(_deadline) > 1 and _deadline[-2] <= deadline:
             raise  # the outer budget ran out: let the outer block report it
         raise BudgetExceeded(what, round(seconds, 3)) from None
