@@ -332,7 +332,7 @@ def mish_d1(x, p):
     numh = n if pos else nh * sc
     numl = ZERO if pos else nl * sc
     r0 = numh / d2
-    c = fma32(-r0, d2l, fma32(-r0, d2, numh) + numl)
+    c = fma32(-r0, d2, numh) + fma32(-r0, d2l, numl)  # two short chains, not one long
     return fma32(c, rcp_rough(d2), r0) * (ONE if pos else TWO_M64)
 
 
