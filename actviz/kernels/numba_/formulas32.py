@@ -372,9 +372,8 @@ FAST = {
 }
 
 # arguments of exp must be exact float32 values: x / alpha and alpha * x are not
-_WHEN = {"celu": _unit_alpha, "silu": _unit_alpha,
-         "hardswish": lambda p: hardswish_params(p) is not None}
-# the float32 parameters where they are not the kernel's own
+_WHEN = {"celu": _unit_alpha, "silu": _unit_alpha}
+# float32 parameters of the formula's own, from the exact ones (None: not this way)
 _PARAMS = {"hardswish": hardswish_params}
 
 
@@ -390,4 +389,5 @@ def _lookup(kernel_name: str, which: str, exact: tuple, p: tuple):
     if not _WHEN.get(kernel_name, lambda q: True)(dict(exact)):
         return None
     own = _PARAMS.get(kernel_name)
-    return FAST[kernel_name, which], (own(dict(exact)) if own else tuple(f32(v) for v in p))
+    p32 = own(dict(exact)) if own else tuple(f32(v) for v in p)
+    return None if p32 is None else (FAST[kernel_name, which], p32)

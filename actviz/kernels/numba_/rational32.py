@@ -42,8 +42,8 @@ def ultra_fast_sigmoid_d1(x, p):
 
 # ------------------------------------------------------------------------------ hardswish
 # x (alpha x + beta) between the kinks k0 = -beta/alpha and k1 = (1 - beta)/alpha, written
-# as x (x - k0) / (1/alpha) and f' = (2x - k0) / (1/alpha), with p = (1/alpha, k0, k1,
-# alpha), the first three float32 values (only such parameters come here: 6, -3, 3 by
+# as x (x - k0) alpha and f' = (2x - k0) alpha, with p = (1/alpha, k0, k1, alpha), the
+# first three float32 values (only such parameters come here: 6, -3, 3 by
 # default). x - k0 is exact next to k0 (Sterbenz) and so is 2x - k0 next to k0/2, where f
 # and f' vanish: nothing cancels. In f, x - k0 = t + tl (Fast2Sum, exact for |x| <= |k0|,
 # the whole middle piece by default) and x t = ph + pl (FMA) are carried exactly, and the
