@@ -73,7 +73,7 @@ def test_select_loop_bit_identical_to_general_path(name, params, which):
         ds = None if dy is None else np.tile(dy, reps)
         got = np.empty_like(xs)
         loop = loops.loop(fn32, dy is not None, parallel, True)
-        loop(xs, got, p32) if dy is None else loop(ds, xs, got, p32)
+        loop(xs, got, p32, 0) if dy is None else loop(ds, xs, got, p32, 0)
         want = general(pl, which, xs, ds)
         bad = np.flatnonzero(~same_bits(got, want))
         assert bad.size == 0, ", ".join(f"x={xs[i]!r}: {got[i]!r} vs {want[i]!r}"

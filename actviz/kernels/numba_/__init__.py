@@ -63,9 +63,9 @@ def _loop_run(fn, x, out, p, dy=None, fast=None) -> None:
     if fast is not None:
         fn32, p32 = fast
         if dy is None:
-            loops.loop(fn32, False, parallel, True)(x, out, p32)
+            loops.loop(fn32, False, parallel, True)(x, out, p32, 0)
         else:
-            loops.loop(fn32, True, parallel, True)(dy, x, out, p32)
+            loops.loop(fn32, True, parallel, True)(dy, x, out, p32, 0)
         return
     tag = out.dtype.type(0)
     if dy is None:

@@ -27,7 +27,7 @@ import importlib.util
 import os
 
 from numba import types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, register_jitable
 
 from actviz import numba_env
 
@@ -75,6 +75,11 @@ def loop_options(parallel: bool, cache: bool, float32: bool = False) -> dict:
     return opts
 
 
+def body_options(float32: bool = False) -> dict:
+    """The options of a loop's body over whole arrays (:mod:`.loops`)."""
+    return dict(FORMULA32 if float32 else FORMULA)
+
+
 @functools.lru_cache(maxsize=1)
 def avx512() -> bool:
     """Whether numba compiles for a CPU with AVX-512: the features it targets are
@@ -90,6 +95,18 @@ def avx512() -> bool:
 
 
 @intrinsic
+def separate(typingctx):
+    """Called in a function's body: marks it ``noinline``, so that it is compiled (and its
+    registers allocated) as a function of its own wherever it is called (:mod:`.loops`)."""
+
+    def codegen(context, builder, signature, args):
+        builder.function.attributes.add("noinline")
+        return context.get_dummy_value()
+
+    return types.none(), codegen
+
+
+@intrinsic
 def wide_vectors(typingctx):
     """Called in the body of a float32 loop: marks the function it lands in (the loop, or
     its parallel kernel) ``"prefer-vector-width"="512"``, so that LLVM vectorizes it with
@@ -102,3 +119,20 @@ def wide_vectors(typingctx):
         return context.get_dummy_value()
 
     return types.none(), codegen
+
+
+# The loops' bodies (:mod:`.loops`) are closures made at run time, so numba's cache key
+# pickles them by value, with the globals they use: an intrinsic pickles with a fresh uuid
+# in every process (a cache miss every time), a module-level function by its name. So the
+# bodies call these.
+@register_jitable(inline="always")
+def own_function():
+    """The caller is compiled as a function of its own (:func:`separate`)."""
+    separate()
+
+
+@register_jitable(inline="always")
+def own_function_wide():
+    """:func:`own_function`, with the full AVX-512 width (:func:`wide_vectors`)."""
+    separate()
+    wide_vectors()
