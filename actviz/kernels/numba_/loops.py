@@ -8,13 +8,13 @@ compile options come from :mod:`.policy`. NaN in gives NaN out.
 
 Each kind's element loop is written once, as a function over whole arrays (``_body_*``),
 compiled on its own (``policy.separate``: never inlined into its caller). The serial loop
-calls it once; the parallel loop calls it on one contiguous slice per thread from a
-``prange`` over the slices. The parallel loop is not a ``prange`` over the elements
-because numba's parfor kernel, with its extra live values, made LLVM re-load every constant
-of the formula from its address in each iteration instead of keeping it in a register or
-on the stack (for AVX2 code, 16 registers: sigmoid f ran 30-50% slower on one thread than
-the serial loop; benchmarks/RESULTS.md, "Seventh round"). A separate function gets the
-serial loop's register allocation.
+calls it once; the parallel loop calls it on slices of ``SLICE`` elements from a ``prange``
+over the slices (each thread gets one contiguous run of them). It is not a ``prange`` over
+the elements because numba's parfor kernel, with its extra live values, made LLVM re-load
+every constant of the formula from its address in each iteration instead of keeping it in
+a register or on the stack (for AVX2 code, 16 registers: sigmoid f ran 30-50% slower on
+one thread than the serial loop; benchmarks/RESULTS.md, "Seventh round"). A separate
+function gets the serial loop's register allocation.
 """
 
 from __future__ import annotations
