@@ -13,9 +13,9 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def _python(code: str, **env) -> str:
+def _python(code: str) -> str:
     r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                       text=True, timeout=300, cwd=ROOT, env={**os.environ, **env})
+                       text=True, timeout=300, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     return r.stdout.split()
 
