@@ -69,7 +69,10 @@ def _cleanup_on_signals():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = {s: signal.signal(s, _on_signal) for s in _SIGNALS}
+    # a signal this process ignores (``nohup`` ignores SIGHUP) stays ignored: catching it
+    # here would turn a hang-up the user asked to survive into the end of the run
+    old = {s: signal.signal(s, _on_signal) for s in _SIGNALS
+           if signal.getsignal(s) is not signal.SIG_IGN}
     try:
         yield
     finally:

@@ -20,7 +20,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _python(code: str, **env):
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                          text=True, timeout=120, cwd=ROOT, env={**os.environ, **env})
+                          text=True, timeout=120, cwd=ROOT, env={**os.environ, **env},
+                          preexec_fn=_default_signals)
+
+
+def _default_signals():
+    """In the child before exec: the default action for the signals these tests send. A
+    shell without job control starts background jobs with SIGINT ignored (``pytest &``,
+    ``nohup``), and an ignored signal stays ignored across exec: the child would not see it."""
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
@@ -36,6 +45,22 @@ def test_a_signal_during_a_save_leaves_no_file(tmp_path, sig):
     """)
     assert r.returncode == -getattr(signal, sig)  # the signal's own effect, after cleaning
     assert os.listdir(tmp_path) == []
+
+
+def test_a_save_under_nohup_survives_a_hang_up(tmp_path):
+    target = tmp_path / "fig.png"
+    r = _python(f"""
+        import os, signal
+        from actviz.files import atomic_write
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # what nohup does
+        def write(tmp):
+            open(tmp, "wb").write(b"whole")
+            os.kill(os.getpid(), signal.SIGHUP)
+        atomic_write({str(target)!r}, write)
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    """)
+    assert r.returncode == 0, r.stderr
+    assert os.listdir(tmp_path) == ["fig.png"] and target.read_bytes() == b"whole"
 
 
 def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path):
@@ -98,9 +123,14 @@ def test_an_unwritable_numba_cache_falls_back_to_a_private_folder():
 def test_ctrl_c_exits_130():
     p = subprocess.Popen([sys.executable, "-m", "actviz", "train-xor", "--seeds", "20000",
                           "--epochs", "200000", "--backend", "numpy", "-q"], cwd=ROOT,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(4)
-    p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=60)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=_default_signals)
+    try:
+        time.sleep(4)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+    finally:
+        p.kill()  # never left training for hours when the signal did not stop it
+        p.wait()
     assert p.returncode == 130, err
     assert "Traceback" not in err
