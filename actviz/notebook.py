@@ -88,7 +88,7 @@ def _into_axes(func, derivatives, ax, x_range, points):
         for order, a in enumerate(axes):
             x, y = curve(func, order, xs, kinks)
             color = COLORS[order % len(COLORS)] if len(set(map(id, axes))) == 1 else COLORS[0]
-            a.plot(x, y, color=color, lw=1.6, label=text.order_name(order, math=True))
+            a.plot(x, y, color=color, lw=1.6, label=text.order_name(order, pretty=True))
             for k in kinks:
                 if lo < k.x < hi:
                     a.axvline(k.x, color="0.35", lw=0.6, ls=":")

@@ -54,7 +54,7 @@ def draw(funcs, reference, comparisons, orders: int, x_range, points: int = 2001
             bottom.plot([e.x_abs], [float(f.numpy(k)(e.x_abs)) - float(reference.numpy(k)(
                 e.x_abs))], "o", color=color, ms=4)
             rel_ax.plot(xs, rel, color=color, lw=0.9, ls=":")
-        top.set_ylabel(order_label(k))
+        top.set_ylabel(order_label(k), fontstyle="italic")
         bottom.set_ylabel("error")
         rel_ax.set_ylabel("relative (dotted)", fontsize=7)
         rel_ax.set_yscale("log")
@@ -62,7 +62,7 @@ def draw(funcs, reference, comparisons, orders: int, x_range, points: int = 2001
         bottom.axhline(0, color="0.6", lw=0.6)
         top.legend(frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))
         bottom.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1.12, 0.5))
-    axes[-1].set_xlabel("$x$")
+    axes[-1].set_xlabel("x", fontstyle="italic")
     axes[0].set_xlim(lo, hi)
     axes[0].set_title(title or f"{', '.join(f.label for f in funcs)} vs {reference.label}")
     fig.align_ylabels(axes)

@@ -18,7 +18,7 @@ COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e3
 
 
 def order_label(k: int) -> str:
-    return order_name(k, math=True)
+    return order_name(k, pretty=True)
 
 
 def default_range(kink_lists) -> tuple[float, float]:
@@ -121,12 +121,13 @@ def draw(funcs, kink_lists, zero_grads, orders: int = 2, x_range=None, points: i
                 axes[0].plot([xc], [float(func.numpy(0)(xc))], ls="none",
                              marker=MARKERS[kind], ms=5, mfc="white", mec=color, zorder=5)
     for order, ax in enumerate(axes):
-        ax.set_ylabel(order_label(order))
+        ax.set_ylabel(order_label(order), fontstyle="italic")
         ax.axhline(0, color="0.6", lw=0.6)
-    axes[-1].set_xlabel("$x$")
+    axes[-1].set_xlabel("x", fontstyle="italic")
     axes[0].set_xlim(lo, hi)
     if any(zero_grads):
-        handles.append(Patch(facecolor="none", edgecolor="0.4", hatch="//", label="$f'(x) = 0$"))
+        handles.append(Patch(facecolor="none", edgecolor="0.4", hatch="//",
+                             label=f"{order_label(1)} = 0"))
     if any(kink_lists):
         handles.append(Line2D([], [], ls="none", marker="o", mfc="white", mec="0.3",
                               label="one-sided limits"))

@@ -97,3 +97,19 @@ def test_xor_figure_no_empty_panel_and_title_clear_of_labels(acts):
         for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
             if text.get_text():
                 assert not title.overlaps(text.get_window_extent(renderer)), text.get_text()
+
+
+def test_plot_labels_are_plain_text_without_mathtext():
+    """The function panels' labels are Unicode text: matplotlib builds its mathtext parser
+    (0.1 s) only for a "$...$" string, and ``actviz plot`` then never needs it."""
+    import io
+
+    from actviz.figures import functions
+
+    fig = functions.plot(_load("hard_sigmoid"), orders=4, points=101)
+    labels = [ax.get_ylabel() for ax in fig.axes] + [fig.axes[-1].get_xlabel()]
+    assert labels == ["f(x)", "f′(x)", "f″(x)", "f‴(x)", "f⁽⁴⁾(x)", "x"]
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    assert "f′(x) = 0" in _legend_labels(fig.axes[0])
+    assert not any("$" in t for t in texts), [t for t in texts if "$" in t]
+    fig.savefig(io.BytesIO(), format="png")
