@@ -4,7 +4,7 @@ The general numba loops compute float32 data in float64 (with :mod:`.math64`), w
 halves the SIMD width. Here f and f' of the transcendental activations (and of three
 rational ones, in :mod:`.rational32`) get their own float32 arrangements (on the
 elementary functions of :mod:`.math32`), so that a loop runs 16 lanes wide on AVX-512 (8
-on AVX2), and stay within 4 ulp of the true value (3.96 at most, silu', over every float32
+on AVX2), and stay within 4 ulp of the true value (3.73 at most, gelu, over every float32
 in 2**-4 <= |x| < 2**7 and, for gelu, silu and mish, 2**-30 <= |x| < 2**4;
 ``benchmarks/accuracy.py``).
 
@@ -143,21 +143,23 @@ def sigmoid_f(x, p):
 
 
 @inline
-def _sq1p(v, w):
-    """(1 + v)**2 rounded once, w = fl(1 + v), 0 <= v <= 1: w**2 + 2 w e, with the rounding
-    error e = (1 - w) + v of w (exact, Fast2Sum)."""
-    e = (ONE - w) + v
-    return fma32(w, w, (TWO * e) * w)
+def _sq1p(v):
+    """(1 + v)**2 for 0 <= v <= 1 as fma(v, v + 2, 1): within 1.75 u (u = 2**-24), the
+    fused rounding plus v + 2's, which reaches it scaled by v (v + 2)/(1 + v)**2 <= 3/4.
+    Two operations; rounding it once (w**2 + 2 w e, e the error of w = fl(1 + v)) took
+    five and a longer chain, for 1.25 u less (benchmarks/RESULTS.md, "Eighth round")."""
+    return fma32(v, v + TWO, ONE)
 
 
 @formula
 def sigmoid_d1(x, p):
     # v / (1 + v)**2, v = exp(-|x|), in float32 (u = 2**-24 per rounding): v's error (about
-    # 1.2 u) reaches the result scaled by |1 - 2v/(1 + v)| <= 1, (1 + v)**2 is rounded once
-    # (_sq1p), the division once: below 3.2 u. Where v is subnormal (|x| > 87.3) so is the
-    # result (= v, rounded once by exp32).
+    # 1.2 u) reaches the result scaled by |1 - 2v/(1 + v)| <= 1, (1 + v)**2 within 1.75 u
+    # (_sq1p), the division 0.5: below 3.5 u (2.38 ulp measured over every float32 in
+    # 2**-4 <= |x| < 2**7). Where v is subnormal (|x| > 87.3) so is the result (= v, rounded
+    # once by exp32).
     v = exp32(-np.abs(x))
-    return v / _sq1p(v, ONE + v)
+    return v / _sq1p(v)
 
 
 @formula
@@ -246,15 +248,17 @@ def silu_d1(x, p):
     # silu' (1 + v)**2 / v**j in float32, v = exp(-|x|): x >= 0: 1 + v (1 + x), all terms
     # positive; x < 0: v B, B = (1 + x) + v, zero at x0, where (|x - x0| < 1/4) B = d h(d),
     # d = (x - x0_hi) - x0_lo (the difference exact there, Sterbenz). Outside that window
-    # the terms of B cancel by at most 1.1 (so v's 1 ulp costs 1.1 in B). For x < 0 v is
+    # the terms of B cancel by at most 1.1 (so v's 1 ulp costs 1.1 in B), and B is rounded
+    # once for x <= -1/2 (where 1 + x is exact), twice above (no cancellation there); that
+    # half ulp is what pays for (1 + v)**2 from _sq1p (3.60 ulp at most, 3.96 before;
+    # benchmarks/RESULTS.md, "Eighth round"). For x < 0 v is
     # carried as v 2**64 (normal down to x = -125) and the result rounded once more, at the
     # end, where it is subnormal (as in silu_f); below x = -125 (|silu'| < 2**-150) x is
     # clamped there: -0.
     q, sc, v = _exp64(-np.abs(x))
-    w = ONE + v
-    den = _sq1p(v, w)
+    den = _sq1p(v)
     xc = max(x, EXPW_MIN)
-    b = _silu_b(x) if np.abs(x - _S0_HI) < _SW else (xc + w) + ((ONE - w) + v)  # 1 + x + v
+    b = _silu_b(x) if np.abs(x - _S0_HI) < _SW else (ONE + xc) + v  # 1 + x + v
     pos = x >= ZERO
     # the numerators: 1 + v (1 + x) (no 0 * inf at x = inf); v B 2**64, 1 + q not rounded
     neg = fma32(q, b, b) * sc
