@@ -60,19 +60,25 @@ def test_cached_marks_are_the_fresh_ones(spec):
         == marks.critical_points(light.CatalogFunction(spec), fresh[0], (-6.0, 6.0))
 
 
-def test_a_cached_plot_imports_no_sympy_and_draws_the_same_file(tmp_path):
+@pytest.mark.parametrize("args", [["hard_sigmoid", "relu", "-d", "1"],
+                                  ["hard_sigmoid", "gelu:tanh", "--vs", "sigmoid", "-d", "2"]])
+def test_a_cached_plot_imports_no_sympy_and_draws_the_same_file(tmp_path, args):
+    """Also with --vs: the comparison evaluates catalog entries through the kernels and
+    takes the kinks from the cached marks (its printed errors are the same each time)."""
     env = dict(os.environ, ACTVIZ_CACHE_DIR=str(tmp_path / "cache"), MPLBACKEND="Agg")
     code = ("import sys\nfrom actviz.cli import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
             "print('sympy' in sys.modules, 'mpmath' in sys.modules)\n")
-    outs = []
+    outs, texts = [], []
     for name, extra in (("a.png", []), ("b.png", []), ("c.png", ["--no-cache"])):
-        r = subprocess.run([sys.executable, "-c", code, "plot", "hard_sigmoid", "relu", "-d", "1",
+        r = subprocess.run([sys.executable, "-c", code, "plot", *args,
                             "-o", str(tmp_path / name), *extra], env=env, capture_output=True,
                            text=True, check=True)
         outs.append(r.stdout.split()[-2:])
+        texts.append(r.stdout.split("wrote")[0])
     assert outs[0] == ["True", "True"]  # the first run computes the marks with sympy
     assert outs[1] == ["False", "False"]  # the second reads them back
+    assert texts[0] == texts[1] == texts[2]
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes() \
         == (tmp_path / "c.png").read_bytes()
 

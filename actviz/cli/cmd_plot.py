@@ -55,7 +55,6 @@ def command(names, derivatives, params, reference, x_range, points, dpi, output,
     from actviz.cli.options import (
         check_derivatives,
         check_output_path,
-        load_functions,
         names_from,
     )
     from actviz.errors import ActvizError
@@ -81,13 +80,13 @@ def command(names, derivatives, params, reference, x_range, points, dpi, output,
         fig = functions.plot(funcs, orders=derivatives, x_range=x_range, points=points,
                              use_cache=not no_cache)
     else:
-        from actviz import symbolic
+        from actviz import light
         from actviz.figures import compare
 
-        funcs = load_functions(names, pvals)
-        ref = symbolic.load(reference)
+        funcs = light.load_any(names, pvals)
+        (ref,) = light.load_any([reference])
         fig, comparisons = compare.plot_vs(funcs, ref, derivatives, x_range or (-8.0, 8.0),
-                                           points=points)
+                                           points=points, use_cache=not no_cache)
         for cmp in comparisons:
             echo_text("\n".join(cmp.lines()))
     click.echo(f"wrote {save(fig, output, dpi=dpi)}")

@@ -10,6 +10,7 @@ existing approximations squares.
 from __future__ import annotations
 
 from actviz.figures import pyplot, styled
+from actviz.figures.ticks import log_scale
 
 
 def front(points):
@@ -51,8 +52,8 @@ def draw(result):
             ax.step(xs, ys, where="post", color="0.4", lw=0.9, ls="--", label="Pareto front")
         if exact:
             ax.axvline(exact, color="k", lw=0.9, label=f"{d['target']} (exact)")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
+        log_scale(ax, "x")
+        log_scale(ax, "y")
         ax.set_xlabel(unit)
     axes[0].set_ylabel(f"certified max |error| vs {d['target']}")
     lo, hi = d["range"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from actviz.bench import ordered_impls
 from actviz.figures import pyplot, styled
+from actviz.figures.ticks import log_scale
 
 
 @styled
@@ -24,7 +25,7 @@ def draw(result):
             ys = [by.get((n, impl), 0.0) for n in names]
             ax.bar(xs, ys, width=width, label=impl)
         ax.axhline(1.0, color="0.2", lw=0.8, ls="--")
-        ax.set_yscale("log")
+        log_scale(ax)
         floor = "parallel copy" if op == "forward" else "parallel dy*x"
         ax.set_ylabel(f"time / {floor}")
         ax.set_title(f"{op}: N = {d['size']:,} {d['dtype']}, {d['threads']} threads",

@@ -22,8 +22,8 @@ def _box(ax):
     ax.set_xlim(-0.3, 10.3)
     ax.set_ylim(-0.3, 10.3)
     ax.set_aspect("equal")
-    ax.set_xlabel("$x$")
-    ax.set_ylabel("$y$")
+    ax.set_xlabel("x", fontstyle="italic")
+    ax.set_ylabel("y", fontstyle="italic")
 
 
 def _given(ax, result):
@@ -36,18 +36,18 @@ def _given(ax, result):
     ax.clabel(cs, fontsize=6)
     ax.contourf(x, y, ((x + y <= 5) & (x ** 2 + y ** 2 <= 25)).astype(float), levels=[0.5, 1.5],
                 colors=["#1f77b4"], alpha=0.15)
-    ax.plot([0, 5], [5, 0], color="#1f77b4", lw=1, label="$x + y = 5$")
-    _circle(ax, 25, color="k", lw=1.2, label="$x^2 + y^2 = 25$")
+    ax.plot([0, 5], [5, 0], color="#1f77b4", lw=1, label="x + y = 5")
+    _circle(ax, 25, color="k", lw=1.2, label="x² + y² = 25")
     z = 1.0 / (1.0 + np.exp(np.clip(-10 * (x ** 2 + y ** 2 - 25), -700, 700)))
     ax.contour(x, y, z, levels=[0.5], colors="#9467bd", linestyles="--", linewidths=1)
-    ax.plot([], [], color="#9467bd", ls="--", lw=1, label="code's $z = 0.5$")
+    ax.plot([], [], color="#9467bd", ls="--", lw=1, label="code's z = 0.5")
     for style, gr in zip(PATH_STYLES, result.given):
         p = np.asarray(gr.run.path)
         if p.size:
             ax.plot(p[:, 0], p[:, 1], "o" + style, ms=3, lw=1, color="0.2",
                     label=f"{gr.name} form: success {gr.run.success}")
     ax.plot(*result.start, "k*", ms=9)
-    ax.set_title("1. as given: min $x^2 + y^2$", fontsize=9)
+    ax.set_title("1. as given: min x² + y²", fontsize=9)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6)
     _box(ax)
 
@@ -63,7 +63,7 @@ def _active(ax, result):
     ax.clabel(cs, fontsize=6)
     r2 = x ** 2 + y ** 2
     ax.contourf(x, y, (r2 <= 25).astype(float), levels=[0.5, 1.5], colors=["#1f77b4"], alpha=0.15)
-    _circle(ax, 25, color="k", lw=1.2, label="$x^2 + y^2 = 25$")
+    _circle(ax, 25, color="k", lw=1.2, label="x² + y² = 25")
     band = result.band_r2
     if band:
         flat = ((r2 <= band[0]) | (r2 >= band[1])).astype(float)
@@ -84,8 +84,8 @@ def _active(ax, result):
     starts = {tuple(path[0]) for f in result.formulations for path in f.paths if path}
     for s in starts:
         ax.plot(*s, "ko", ms=4, mfc="none")
-    ax.plot(*OPTIMUM, "k*", ms=10, label=r"optimum $(\sqrt{5}, 2\sqrt{5})$")
-    ax.set_title(f"2. max $x + 2y$, $x^2 + y^2 \\leq 25$ ({result.method})", fontsize=9)
+    ax.plot(*OPTIMUM, "k*", ms=10, label="optimum (√5, 2√5)")
+    ax.set_title(f"2. max x + 2y, x² + y² ≤ 25 ({result.method})", fontsize=9)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=6)
     _box(ax)
 

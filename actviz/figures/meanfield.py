@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from actviz.figures import pyplot, styled
+from actviz.figures.ticks import log_scale, plain_ticks
 
 
 @styled
@@ -42,7 +43,7 @@ def _phase(ax, r, d):
         mesh = ax.pcolormesh(d["sigma_w"], d["sigma_b"], np.where(finite, chi, np.nan),
                              cmap="RdBu_r", norm=LogNorm(10 ** -span, 10 ** span),
                              shading="auto", rasterized=True)
-        ax.figure.colorbar(mesh, ax=ax, label="χ₁", shrink=0.85)
+        plain_ticks(ax.figure.colorbar(mesh, ax=ax, label="χ₁", shrink=0.85).ax.yaxis)
         ax.contour(d["sigma_w"], d["sigma_b"], np.where(finite, np.log(chi), np.nan), [0.0],
                    colors="k", linewidths=0.6, linestyles=":")
     if not np.isfinite(chi).all():
@@ -113,7 +114,7 @@ def _layers(axes, r, cfg):
         if scale == "log":
             vals = pred[np.isfinite(pred) & (pred > 0)]
             if vals.size:
-                ax.set_yscale("log")
+                log_scale(ax)
         ax.set(xlabel="layer", title=title)
         ax.legend(fontsize=7)
     if e is not None:

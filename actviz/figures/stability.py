@@ -10,6 +10,7 @@ dtype's tolerance dotted. Non-finite results are drawn at the top of the error a
 from __future__ import annotations
 
 from actviz.figures import pyplot, styled
+from actviz.figures.ticks import log_scale
 
 KIND_COLORS = {
     "overflow": "#d62728",
@@ -105,10 +106,10 @@ def _errors(ax, result):
             x, e = envelope(s.x, s.rel_err, lo, hi)
             ax.plot(x, e, style, color=color, lw=lw, label=f"{d.dtype} {s.impl}")
         ax.axhline(d.tolerance, color=color, ls=":", lw=0.8)
-    ax.set_yscale("log")
+    log_scale(ax)
     ax.set_ylim(ERR_FLOOR, ERR_CEIL * 3)
     ax.set_ylabel("relative error")
-    ax.set_xlabel("$x$ (symlog)")
+    ax.set_xlabel("x (symlog)", fontstyle="italic")
     ax.legend(loc="upper left", ncol=4, fontsize=6.5, frameon=False)
 
 
@@ -127,7 +128,7 @@ def draw(results):
         top, bottom = axes[2 * i], axes[2 * i + 1]
         lo, hi = r.x_range
         for ax in (top, bottom):
-            ax.set_xscale("symlog", linthresh=LINTHRESH)
+            log_scale(ax, "x", "symlog", linthresh=LINTHRESH)
             ax.set_xlim(lo, hi)
         what = "f(x)" if r.order == 0 else "f'(x)"
         top.set_title(f"{r.label}: where {what} fails, naive formula vs actviz", pad=16)

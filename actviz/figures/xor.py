@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from actviz.figures import ZERO_GRAD_ALPHA, ZERO_GRAD_COLOR, pyplot, styled
+from actviz.figures.ticks import log_scale
 
 GRID = np.linspace(-0.5, 1.5, 161)
 
@@ -37,13 +38,15 @@ def draw(result):
                          label=f"{run.label}, {layer}")
     c = result.config
     ax_loss.set(xlabel="epoch", ylabel=f"{c.loss} loss (mean of 4 samples)",
-                yscale="log", title=f"Loss: median and 10-90% of {c.seeds} seeds")
+                title=f"Loss: median and 10-90% of {c.seeds} seeds")
+    log_scale(ax_loss)
     if c.loss == "bce":
         ax_loss.axhline(np.log(2), color="0.4", lw=0.8, ls=":")
         ax_loss.annotate("ln 2", (0, np.log(2)), fontsize=7, ha="left", va="bottom")
     ax_loss.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=min(n, 3),
                    frameon=False, fontsize=7)
-    ax_grad.set(xlabel="epoch", ylabel="gradient norm (median)", yscale="log",
+    log_scale(ax_grad)
+    ax_grad.set(xlabel="epoch", ylabel="gradient norm (median)",
                 title="Gradient norm per layer (solid: hidden, dashed: output; 0 not shown)")
     if ax_grad.lines:
         ax_grad.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=7)
@@ -90,7 +93,7 @@ def _surface(ax, run):
         ax.scatter([x], [y], marker="o" if t > 0.5 else "s", s=40,
                    c="white" if t > 0.5 else "black", edgecolors="k", zorder=3)
         ax.annotate(f"{o:.2f}", (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7)
-    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), aspect="equal", xlabel="$x_1$", ylabel="$x_2$",
+    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), aspect="equal", xlabel="x₁", ylabel="x₂",
            title=f"{run.label}\noutput of seed #{rep}")
     ax.grid(False)
     ax.figure.colorbar(mesh, ax=ax, shrink=0.8, label="y (0.5 contour)")

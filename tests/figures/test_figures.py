@@ -113,3 +113,99 @@ def test_plot_labels_are_plain_text_without_mathtext():
     assert "f′(x) = 0" in _legend_labels(fig.axes[0])
     assert not any("$" in t for t in texts), [t for t in texts if "$" in t]
     fig.savefig(io.BytesIO(), format="png")
+
+
+def _figure(kind):
+    """A small figure of each drawing module (the analyses at cheap settings)."""
+    if kind == "functions":
+        from actviz.figures import functions
+
+        return functions.plot(_load("hard_sigmoid", "mish"), orders=2, points=101)
+    if kind == "compare":
+        from actviz.figures import compare
+
+        return compare.plot_vs(_load("sigmoid"), _load("hard_sigmoid")[0], 2, (-8, 8),
+                               points=201)[0]
+    if kind == "xor":
+        from actviz.figures import xor as xor_fig
+        from actviz.xor import XorConfig, train_xor
+
+        return xor_fig.draw(train_xor(["sigmoid", "hard_sigmoid"],
+                                      XorConfig(seeds=2, epochs=30), backend="numpy"))
+    if kind == "constraint":
+        from actviz.constraint import analyse
+        from actviz.figures import constraint
+
+        return constraint.draw(analyse(grid=5, use_cache=False))
+    if kind == "stability":
+        from actviz import stability, symbolic
+        from actviz.figures.stability import draw
+
+        return draw(stability.scan(symbolic.load("softplus"), ["float16"], (-20, 20)))
+    if kind == "signal":
+        from actviz.figures import meanfield
+        from actviz.meanfield import SignalConfig, figure_data, run_signal
+
+        result = run_signal(["tanh"], SignalConfig(init="eoc", simulate=False))
+        return meanfield.draw(result, [figure_data(r) for r in result.results])
+    if kind == "approx":  # the figure draws a result's dict: three made-up rows
+        from actviz.figures import approx
+
+        rows = [{"label": f"poly{k}", "cost_ns": 0.2 * k, "operations": 4 * k,
+                 "max_abs_error": 10.0 ** -k} for k in (1, 2, 3)]
+        return approx.draw({"target": "sigmoid", "range": [-8, 8], "results": rows[:2],
+                            "compare": rows[2:], "target_cost_ns": 0.5,
+                            "target_operations": 4, "machine": "test"})
+    if kind == "bench":
+        import json
+
+        from actviz.figures import bench
+        from actviz.gallery.analyses import BENCH_JSON
+
+        with open(BENCH_JSON, encoding="utf-8") as fh:
+            return bench.draw(json.load(fh))
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["functions", "compare", "xor", "constraint", "stability",
+                                  "signal", "approx", "bench"])
+def test_figures_draw_no_mathtext(kind, monkeypatch):
+    """Every figure's text, tick labels of log and symlog axes included, is plain Unicode
+    (10⁻³, x², √5): the first mathtext string of a process builds matplotlib's mathtext
+    parser (0.1 s), so no command should need it."""
+    import io
+
+    import matplotlib.mathtext
+
+    def refuse(self, s, *args, **kwargs):
+        raise AssertionError(f"mathtext drawn: {s!r}")
+
+    monkeypatch.setattr(matplotlib.mathtext.MathTextParser, "parse", refuse)
+    fig = _figure(kind)
+    fig.savefig(io.BytesIO(), format="png", dpi=40)
+    from matplotlib.text import Text
+
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert not any("$" in t for t in texts), [t for t in texts if "$" in t]
+
+
+def test_log_tick_labels_are_unicode_powers():
+    from actviz.figures.ticks import power_label
+
+    assert [power_label(v) for v in (1e-3, 2e-3, 1.0, 10.0, 300.0, -100.0, 0.0)] == [
+        "10⁻³", "2×10⁻³", "10⁰", "10¹", "3×10²", "−10²", "0"]
+
+
+def test_vs_a_reference_that_is_zero_has_no_relative_error():
+    """hard_sigmoid'' is 0 on the range: the relative error of sigmoid'' against it is
+    undefined, not 1e298 (an error divided by a floor of 1e-300)."""
+    from actviz.compare import compare
+
+    (func,), (ref,) = _load("sigmoid"), _load("hard_sigmoid")
+    c = compare(func, ref, 2, (-8.0, 8.0))
+    assert c.errors[1].max_rel == pytest.approx(0.6495, rel=1e-3)
+    last = c.errors[2]
+    assert last.max_rel is None and last.x_rel is None
+    assert last.max_abs == pytest.approx(0.09623, rel=1e-3)
+    assert c.to_dict()["errors"][2]["max_rel_error"] is None
+    assert c.lines()[-1].endswith("no relative error (hard_sigmoid's f''(x) = 0)")
