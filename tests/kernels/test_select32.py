@@ -81,9 +81,13 @@ def test_select_loop_bit_identical_to_general_path(name, params, which):
 
 
 def test_lookup_only_without_avx512_and_for_float32_parameters(monkeypatch):
+    """Forwards without AVX-512 only, backwards everywhere (benchmarks/RESULTS.md, ninth
+    round); in both, only where the parameters are float32 values."""
     relu, leaky = plan("relu"), plan("leaky_relu")
     monkeypatch.setattr(select32, "avx512", lambda: True)
     assert select32.lookup(relu.kernel.f, relu.p) is None
+    assert select32.lookup(relu.kernel.d1, relu.p, backward=True) is not None
+    assert select32.lookup(leaky.kernel.d1, leaky.p, backward=True) is None  # alpha = 0.01
     monkeypatch.setattr(select32, "avx512", lambda: False)
     assert select32.lookup(relu.kernel.f, relu.p) is not None
     assert select32.lookup(leaky.kernel.f, leaky.p) is None  # alpha = 0.01
@@ -96,8 +100,8 @@ def test_dispatch_takes_the_select_loop_without_avx512(monkeypatch):
     calls = []
     real = select32.lookup
 
-    def spy(fn, p):
-        r = real(fn, p)
+    def spy(fn, p, backward=False):
+        r = real(fn, p, backward)
         calls.append(r is not None)
         return r
 
@@ -112,6 +116,10 @@ def test_dispatch_takes_the_select_loop_without_avx512(monkeypatch):
     calls.clear()
     kernels.forward("relu", x.astype(np.float64), backend="numba")  # float64: not asked
     assert calls == []
+    monkeypatch.setattr(select32, "avx512", lambda: True)  # backward yes, forward no
+    kernels.backward("relu", np.ones_like(x), x=x, backend="numba")
+    kernels.forward("relu", x, backend="numba")
+    assert calls == [True, False]
 
 
 def test_avx512_follows_numbas_cpu_override(monkeypatch):

@@ -4,9 +4,10 @@ Layout: the loops (:mod:`.loops`) take 1-D contiguous arrays of one float dtype 
 byte order, float32 or float64; :func:`run` hands them over as such (a view where the arrays
 already are, contiguous native copies otherwise, and a copy back into ``out`` when it is not
 writable as one run of memory). float32 data goes to the float32 formulas of
-:mod:`.formulas32` where one exists for the (activation, order, parameters), or, on CPUs
-without AVX-512, to the float32 select loops of :mod:`.select32`; otherwise it is computed
-in float64 with the vectorizable elementary functions of :mod:`.math64` and rounded once.
+:mod:`.formulas32` where one exists for the (activation, order, parameters), or to the
+float32 select loops of :mod:`.select32` (a forward only on CPUs without AVX-512);
+otherwise it is computed in float64 with the vectorizable elementary functions of
+:mod:`.math64` and rounded once.
 float64 data (of either byte order) is computed in float64 with libm.
 
 :mod:`.scalar` makes the same formulas callable one value (or one short array) at a time
@@ -48,7 +49,7 @@ def run(pl, which: str, x, dy, out) -> None:
     fast = None
     if cdt == np.float32:
         fast = formulas32.lookup(pl.kernel.name, which, pl.exact, pl.p) or \
-            select32.lookup(fn, pl.p)
+            select32.lookup(fn, pl.p, backward=dy is not None)
     _loop_run(fn, x1, o1, pl.p, d1, fast)
     if not same:
         with np.errstate(over="ignore"):  # float16 out: values beyond its range become inf

@@ -1,14 +1,16 @@
-"""float32 loops for the compare-and-select formulas, on CPUs without AVX-512.
+"""float32 loops for the compare-and-select formulas: backward everywhere, forward on CPUs
+without AVX-512.
 
 The piecewise-linear activations (relu, leaky_relu, hardtanh, relu6, the shrinks,
 thresholded_relu, and hard_sigmoid's f') do almost no arithmetic: their loops are bound by
 memory. The general path computes float32 data in float64, which costs conversions and
 halves the SIMD width; with AVX2 code that is measurable (10**7 elements, 2 threads: up to
 16% less time, e.g. softshrink forward 4.7-5.3 -> 4.1-4.4 ms; relu forward unchanged;
-``benchmarks/RESULTS.md``). With AVX-512 the float32 select chains measured up to 27%
-slower than the float64 path (the cause not found), so there the general path stays:
-:func:`lookup` answers only where numba targets a CPU without AVX-512
-(:func:`.policy.avx512`).
+``benchmarks/RESULTS.md``). With AVX-512 the forward's float32 select chains measured up
+to 27% slower than the float64 path (the cause not found; 1-4% in the ninth round), while
+the backward's (dy f'(x), three streams) ran 4-7% faster (Intel Xeon, AVX-512, ninth
+round): with AVX-512 (in what numba targets, :func:`.policy.avx512`) :func:`lookup`
+answers only for the backward.
 
 The formulas are those of :mod:`actviz.kernels.formulas`, run with float32 ``x`` and ``p``
 (written once; each wrapper below only rounds the result to float32, so that the float64
@@ -126,11 +128,12 @@ SELECT = {
 }
 
 
-def lookup(fn, p: tuple):
+def lookup(fn, p: tuple, backward: bool = False):
     """(formula, float32 parameters) of the float32 select loop for the general formula
-    ``fn`` with parameters ``p``, or None (AVX-512, another formula, or a parameter that
-    must be a float32 value and is not)."""
-    if fn not in SELECT or avx512():
+    ``fn`` with parameters ``p`` (``backward``: in the loop dy * fn(x)), or None (a forward
+    with AVX-512, another formula, or a parameter that must be a float32 value and is
+    not)."""
+    if fn not in SELECT or (avx512() and not backward):
         return None
     return _lookup(fn, p)
 
