@@ -13,7 +13,7 @@ so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
   scale ``2**k`` as ``2**(k + 64)`` (from its exponent bits; the product stays normal)
   times ``2**-64`` (gradual underflow comes out right, rounded once). About 1 ulp.
   ``expm1_poly_short`` has P to degree 4 (0.59 u of ``exp(r)``, 1.57 u of ``expm1(r)``),
-  for the formulas whose error budget has room for it (sigmoid, silu).
+  for the formulas whose error budget has room for it (sigmoid, silu, tanh).
 - ``log1p32(u)`` for ``0 <= u <= 1``: ``1 + u = 2**k (1 + f)`` with ``f`` exact (k = 1 only
   for ``u > 1/2``, where ``f = (u - 1)/2`` is exact by Sterbenz), then
   ``log(1 + f) = 2 atanh(s)``, ``s = f/(2 + f)``, by the atanh series to ``s**13``.
@@ -215,6 +215,19 @@ def expm1_32(y):
     (k = 0 gives q itself; y is clamped to -41, where 2**k >= 2**-59 is normal and the
     result already rounds to -1)."""
     kb, q = reduce(y, _EXPM1_MIN)
+    return _expm1_scale(kb, q)
+
+
+@inline
+def expm1_32_short(y):
+    """:func:`expm1_32` with :func:`expm1_poly_short` (0.31 u more of expm1(r))."""
+    kb, r = reduce_r(y, _EXPM1_MIN)
+    return _expm1_scale(kb, expm1_poly_short(r))
+
+
+@inline
+def _expm1_scale(kb, q):
+    """2**k (q + 1) - 1 as fma(2**k, q, 2**k - 1) (:func:`expm1_32`)."""
     sc = bits_as_f32((kb + 127) << 23)  # 2**k (the low 9 bits of SHIFT_BITS are 0)
     return fma32(sc, q, sc - ONE)
 
