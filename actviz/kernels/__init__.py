@@ -34,7 +34,7 @@ Backends, all from the formulas of :mod:`.formulas`, all with the signature
 ``run(plan, which, x, dy, out)`` (one routing table, :data:`RUNNERS`): ``numpy`` computes in
 float64 and rounds once; ``numba`` compiles them into parallel loops, and for float32 data
 runs f and f' of the transcendental activations through float32 arithmetic
-(:mod:`.numba_.formulas32`, within 4 ulp, 3.73 at most (gelu) as measured by
+(:mod:`.numba_.formulas32`, within 4 ulp, 3.72 at most (gelu') as measured by
 ``benchmarks/accuracy.py``); ``cupy`` runs one ElementwiseKernel per formula, traced to C
 (:mod:`.cupy_.csource`), computing in double.
 """

@@ -174,22 +174,25 @@ def test_zero_windows_truncated_series(zero, window, degree):
 
 
 def test_gelu_float32_fits():
-    """gelu's float32 fits (made at import) against mpmath at 40 digits: M(a) = R / (a R + P)
-    within 2**-26 relative (its own error; the formula adds float32 rounding), P(0)/R(0) =
-    sqrt(2/pi) to 2**-40, every coefficient positive (no cancellation in the Horner chains
-    for a >= 0); c (M(a) - a) = (a0 - a) W(t), t = 1/(1 + a/2), within 2**-23; over [0, A_MAX]."""
+    """gelu's float32 fits (made at import) against mpmath at 40 digits: c M(a) = R / (s a R
+    + P), s = sqrt(2 pi) as a float32, within 2**-26 relative (its own error; the formula
+    adds float32 rounding), P(0)/R(0) = 2 exactly (= s/M(0)), every coefficient positive (no
+    cancellation in the Horner chains for a >= 0); c (M(a) - a) = (a0 - a) W(t),
+    t = 1/(1 + a/2), within 2**-23; over [0, A_MAX]."""
     from numpy.polynomial import polynomial as P
 
     gp, gr = (np.array(c, dtype=np.float64) for c in (gelu32._GP, gelu32._GR))
     assert (gp > 0).all() and (gr > 0).all()
-    assert abs(gp[0] / gr[0] - np.sqrt(2 / np.pi)) < 2.0 ** -40
+    assert gp[0] == 2 * gr[0]
+    s = float(gelu32._S)
     with mpmath.workdps(40):
         a0 = mpmath.findroot(lambda a: _mills(a) - a, 0.75)
         assert abs(float(a0) - (float(gelu32._GA0_HI) + float(gelu32._GA0_LO))) < 1e-14
         for a in np.linspace(0.0, float(gelu32._GA_MAX), 121):
             m = _mills(mpmath.mpf(a))
             r = P.polyval(a, gr)
-            assert abs(r / (a * r + P.polyval(a, gp)) / float(m) - 1) < 2.0 ** -26, a
+            cm = float(m / mpmath.sqrt(2 * mpmath.pi))
+            assert abs(r / (s * a * r + P.polyval(a, gp)) / cm - 1) < 2.0 ** -26, a
             t = 1.0 / (1.0 + a / 2.0)
             if abs(a - float(a0)) > 1e-6:
                 w = float((m - a) / mpmath.sqrt(2 * mpmath.pi) / (a0 - a))

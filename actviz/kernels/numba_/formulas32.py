@@ -4,7 +4,7 @@ The general numba loops compute float32 data in float64 (with :mod:`.math64`), w
 halves the SIMD width. Here f and f' of the transcendental activations (and of three
 rational ones, in :mod:`.rational32`) get their own float32 arrangements (on the
 elementary functions of :mod:`.math32`), so that a loop runs 16 lanes wide on AVX-512 (8
-on AVX2), and stay within 4 ulp of the true value (3.73 at most, gelu, over every float32
+on AVX2), and stay within 4 ulp of the true value (3.72 at most, gelu', over every float32
 in 2**-4 <= |x| < 2**7 and, for gelu, silu and mish, 2**-30 <= |x| < 2**4;
 ``benchmarks/accuracy.py``).
 

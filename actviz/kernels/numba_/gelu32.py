@@ -20,13 +20,12 @@ from actviz.kernels.numba_.math32 import (
     ONE,
     ZERO,
     expm1_poly,
+    expm1_poly_short,
     f32,
     fma32,
     formula,
     horner,
     inline,
-    pow2_64,
-    rcp_rough,
     round_k,
     scale_k,
 )
@@ -44,25 +43,24 @@ from actviz.kernels.numba_.math32 import (
 # x >= 0, Q <= 1/2 and g <= 1/2, so 1 - Q, 1 - g lose nothing.
 #
 # exp(-a**2/2) = 2**k (1 + q): a**2 = h + l exactly (l by FMA), -h/2 reduced by Cody-Waite
-# (exact), -l/2 added to the reduced argument r, q = expm1(r) as in math32; 2**k is applied
+# (exact), -l/2 added to the reduced argument r, q = expm1(r) as in math32 (f with
+# expm1_poly_short: one FMA less, the same error; f' with expm1_poly); 2**k is applied
 # last, as 2**(k + 64) 2**-64, so that a subnormal result is rounded once.
 #
-# f: M(a) = R(a) / (a R(a) + P(a)), i.e. 1/M(a) - a = P/R (which falls from sqrt(2/pi) at
-# 0 to about 1/a), with P, R polynomials of degrees 4 and 5 in a, every coefficient
-# positive, fitted at import (fit_mills: relative least squares on Chebyshev nodes with
-# Lawson's weights, float32 coefficients rounded from the top down, each refitted into the
-# rest; R(0) = 1.9 and P(0) chosen so that P(0)/R(0) = sqrt(2/pi) to 2**-40, near the top
-# of their binades). Written so, the errors of the Horner chains (up to 3 u each at large a:
-# every step's rounding is carried) reach M = R/D, D = a R + P, only scaled by P/D, which
-# is r/(a + r) < 1 and falls as 1/a**2: at small a only the last steps count. x R is carried
-# exactly (FMA), and so are the roundings of D (Dl = a R + (P - D) by FMA, exact where
-# P - D is, a R <= P; beyond, Dl is off by less than half an ulp of D, what it corrects) and
-# of the quotient (its remainder by FMA): z = x R / D is r0 + (rem + xRl - r0 Dl) / D with
-# 1/D from the exponent bits (12% of a correction below an ulp). c goes in with the
-# final 2**-64, in one rounding (c 2**-64 as a float32 is 0.48 u off). One division, no
-# reciprocal 1/(1 + a/2), and nine coefficients instead of the eleven of a polynomial in
-# t = 1/(1 + a/2): 11% fewer nanoseconds per element than that form (AMD EPYC, AVX-512),
-# at 3.73 ulp against 3.67.
+# f: c M(a) = R(a) / (s a R(a) + P(a)), s = 1/c = sqrt(2 pi) as a float32, i.e.
+# s/M(a) - s a = P/R (which falls from 2 at 0 to about s/a), with P, R polynomials of
+# degrees 4 and 5 in a, every coefficient positive, fitted at import (fit_mills: relative
+# least squares on Chebyshev nodes with Lawson's weights, float32 coefficients rounded from
+# the top down, each refitted into the rest; R(0) = 3/2 and P(0) = 3, so that P(0)/R(0) =
+# s sqrt(2/pi) = 2 exactly; of R(0) in 1.125..2, 3/2 measured best: R and P stay in one
+# binade longest). Fit error 0.07 u. Written so, the errors of the Horner chains reach
+# z = x R / D, D = s a R + P, only scaled by P/D (< 1, falling as 1/a**2: at small a only
+# the last steps count), and c is inside the fit: neither its float32 value (0.48 u off)
+# nor a last multiplication by it costs a rounding, and 2**-64 is applied exactly. That
+# margin is what let the exact corrections of the quotient go (x R's rounding, D's, the
+# division's remainder): the form before this one, c M = c R / (a R + P) with the three
+# corrections, measured 3.73 ulp; this one, without them, 3.70, in 15% less time
+# (benchmarks/RESULTS.md, ninth round). One division, no reciprocal 1/(1 + a/2).
 #
 # f' (g above): S(a) = (M(a) - a) / (a0 - a), smooth and in [1, 1.67]. So the zero of f' is
 # the factor d = a0 - a, computed as (a0_hi - a) + a0_lo (the first difference exact next
@@ -72,12 +70,12 @@ from actviz.kernels.numba_.math32 import (
 # down, each rounding refitted into the lower ones; fit error 0.4 units of 2**-24).
 #
 # Error, in units u = 2**-24 (one rounding: at most 1 u relative; e u relative is at most
-# e ulp). f(x < 0) = 2**k c (z + q z): the fit (0.05), the last Horner steps of R and P
-# at small a (R ~ 1.9, P ~ 1.52: 0.53 and 0.66, scaled by P/D < 1), z (about 0.6 with the
-# corrections), q (0.5 with the two roundings of r), the fma (1), the final rounding with
-# c (1) and c's own (0.48): 4.8 u as a bound at small a, less beyond; measured 3.73 ulp at
-# most. For x >= 0 the error of x Q reaches x - x Q scaled by Q/(1 - Q) <= 1, plus its
-# rounding.
+# e ulp). f(x < 0) = 2**k (z + q z): the fit (0.07), the last Horner steps of R and P at
+# small a (R ~ 3/2, P ~ 3: 0.67 each, scaled by P/D <= 1), D's rounding (0.67 at small a),
+# s a's (scaled by s a R/D, 0 at a = 0), x R's (1), the division (1), q (0.6 with the two
+# roundings of r), the fma (1): 5.7 u as a crude bound at small a; measured 3.70 ulp at
+# most (the roundings do not all align). For x >= 0 the error of x Q reaches x - x Q
+# scaled by Q/(1 - Q) <= 1, plus its rounding.
 # f'(x < 0) = 2**k (z + q z), z = d W(t): d (1, exact to first order next to a0), W's
 # Horner (about 1) and its sensitivity to t's two roundings (t W'/W < 0.55: 1.1), the fit
 # (0.4), z (1), q and the fma (1.3): measured 3.7 ulp at most. Both measured by
@@ -85,6 +83,7 @@ from actviz.kernels.numba_.math32 import (
 # the clamp's. (W in two chains, as horner2, measured 4.1 ulp: it stays one Horner chain.)
 
 _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_S = f32(math.sqrt(2.0 * math.pi))  # s = 1/c in c M = R / (s a R + P)
 _NHL2E = f32(-0.5 * float(LOG2E))  # -log2(e)/2, exact: half the float32 LOG2E
 _GA_MAX = f32(14.75)
 _GT_LO = 1.0 / (1.0 + float(_GA_MAX) / 2.0)
@@ -127,29 +126,19 @@ def fit_t(fn, deg: int, shift: float = 0.0, n: int = 256) -> tuple:
     return tuple(out[::-1])
 
 
-def _ratio_pair(r0: float) -> tuple:
-    """(lam, p0): float32 values with lam in [1.5, 2) and p0 / lam closest to r0 (every
-    16th float32 lam tried: within 2**-40)."""
-    lo, hi = (int(np.array(v, dtype=np.float32).view(np.uint32)) for v in (1.5, 2.0))
-    lam = np.arange(lo, hi, 16, dtype=np.uint32).view(np.float32).astype(np.float64)
-    p0 = (lam * r0).astype(np.float32).astype(np.float64)
-    i = int(np.argmin(np.abs(p0 / lam - r0)))
-    return float(lam[i]), float(p0[i])
-
-
 def fit_mills(deg_p: int, deg_r: int, n: int = 400, iters: int = 12) -> tuple:
-    """float32 coefficients (constant first) of P, R with a + P(a)/R(a) close to 1/M(a) in
-    relative terms on [0, A_MAX]: least squares of P - (1/M - a) R, linearized by the R of
-    the step before, with Lawson's weights (towards the minimax fit) on Chebyshev nodes;
-    the constants from :func:`_ratio_pair`, the other coefficients rounded to float32 from
-    the top down (R's, then P's of each degree), each refitted into the rest."""
+    """float32 coefficients (constant first) of P, R with s a + P(a)/R(a) close to s/M(a)
+    (s = sqrt(2 pi) as a float32; c M = R / (s a R + P)) in relative terms on [0, A_MAX]:
+    least squares of P - (s/M - s a) R, linearized by the R of the step before, with
+    Lawson's weights (towards the minimax fit) on Chebyshev nodes; R(0) = 3/2, P(0) = 3
+    (the ratio s/M(0) = 2, exact), the other coefficients rounded to float32 from the top
+    down (R's, then P's of each degree), each refitted into the rest."""
     nodes = np.cos(np.pi * (np.arange(n) + 0.5) / n)
     a = (nodes + 1.0) / 2.0 * float(_GA_MAX)
-    inv_m = np.array([1.0 / _mills(v) for v in a])
-    y = inv_m - a
+    s_m = np.array([math.sqrt(2.0 * math.pi) / _mills(v) for v in a])  # s/M = 1/(c M)
+    y = s_m - float(_S) * a
     pw = a[:, None] ** np.arange(max(deg_p, deg_r) + 1)
-    lam, p0 = _ratio_pair(math.sqrt(2.0 / math.pi))
-    coef = {("p", 0): p0, ("r", 0): lam}
+    coef = {("p", 0): 3.0, ("r", 0): 1.5}
     terms = [(w, k) for k in range(max(deg_p, deg_r), 0, -1) for w in "rp"
              if k <= (deg_p if w == "p" else deg_r)]
 
@@ -159,17 +148,17 @@ def fit_mills(deg_p: int, deg_r: int, n: int = 400, iters: int = 12) -> tuple:
     def value(c, w):
         return sum(v * pw[:, k] for (u, k), v in c.items() if u == w)
 
-    rv, wl = np.full(n, lam), np.full(n, 1.0 / n)
+    rv, wl = np.full(n, 1.5), np.full(n, 1.0 / n)
     for t in terms:
         free = [u for u in terms if u not in coef]
         for _ in range(iters * (3 if t == terms[0] else 1)):
             base = sum(v * col(u) for u, v in coef.items())
-            sc = np.sqrt(wl) / (inv_m * rv)
+            sc = np.sqrt(wl) / (s_m * rv)
             sol = np.linalg.lstsq(np.stack([col(u) for u in free], 1) * sc[:, None],
                                   -base * sc, rcond=None)[0]
             full = {**coef, **dict(zip(free, sol))}
             rv = value(full, "r")
-            wl = wl * (np.abs(value(full, "p") / rv - y) / inv_m + 1e-30)
+            wl = wl * (np.abs(value(full, "p") / rv - y) / s_m + 1e-30)
             wl /= wl.sum()
         coef[t] = float(f32(full[t]))
     return (tuple(f32(coef["p", k]) for k in range(deg_p + 1)),
@@ -179,18 +168,16 @@ def fit_mills(deg_p: int, deg_r: int, n: int = 400, iters: int = 12) -> tuple:
 _GP, _GR = fit_mills(4, 5)
 _GW = fit_t(lambda t: _RS2PI * _gelu_s(2.0 * (1.0 / t - 1.0)), 9)
 _gelu_p, _gelu_r, _gelu_w = horner(_GP), horner(_GR), horner(_GW)
-_RS2PI_M64 = f32(_RS2PI * 2.0 ** -64)  # c 2**-64
 
 
 @inline
-def _gelu_exp(a):
-    """kb (:func:`.math32.round_k`), q with exp(-a**2/2) = 2**k (1 + q), a**2 carried
+def _gelu_reduce(a):
+    """kb (:func:`.math32.round_k`), r with exp(-a**2/2) = 2**k exp(r), a**2 carried
     exactly (a <= A_MAX)."""
     h = a * a
     lo = fma32(a, a, -h)  # a**2 = h + lo
     kb, kf = round_k(h, _NHL2E)  # k = round(-h/2 log2(e)), -h/2 exact
-    r = ((-HALF * h - kf * LN2_HI) - kf * LN2_LO) - HALF * lo
-    return kb, expm1_poly(r)
+    return kb, ((-HALF * h - kf * LN2_HI) - kf * LN2_LO) - HALF * lo
 
 
 @formula
@@ -198,25 +185,20 @@ def gelu_f(x, p):
     # beyond A_MAX, x Q(a) rounds to +-0 (f = x, or -0 for x < 0): x clamped there
     a = min(np.abs(x), _GA_MAX)
     xc = max(min(x, _GA_MAX), -_GA_MAX)
-    kb, q = _gelu_exp(a)
-    r = _gelu_r(a)
-    pa = _gelu_p(a)
-    d = fma32(a, r, pa)  # D = a R + P = R / M(a)
-    dl = fma32(a, r, pa - d)  # D's rounding (exact where a R <= P)
-    nh = xc * r
-    r0 = nh / d
-    # x M(a): the remainder, and nl - r0 dl (x R = nh + nl exactly) beside it
-    c = fma32(-r0, d, nh) + fma32(-r0, dl, fma32(xc, r, -nh))
-    z = fma32(c, rcp_rough(d), r0)
-    # x Q(a) = c 2**k (z + q z); k >= -160, |z| > 0.9 where k < -100
-    xq = (fma32(q, z, z) * pow2_64(kb)) * _RS2PI_M64
+    kb, r = _gelu_reduce(a)
+    q = expm1_poly_short(r)
+    rr = _gelu_r(a)
+    z = xc * rr / fma32(a * _S, rr, _gelu_p(a))  # x c M(a) = x R / (s a R + P)
+    # x Q(a) = 2**k (z + q z); k >= -160, |z| > 0.9 where k < -100
+    xq = scale_k(fma32(q, z, z), kb)
     return xq if x < ZERO else x - xq
 
 
 @formula
 def gelu_d1(x, p):
     a = min(np.abs(x), _GA_MAX)  # g(A_MAX) < 2**-150 rounds to 0: f' = 0 or 1 beyond
-    kb, q = _gelu_exp(a)
+    kb, r = _gelu_reduce(a)
+    q = expm1_poly(r)
     d = (_GA0_HI - a) + _GA0_LO
     dw = d * _gelu_w(ONE / (ONE + HALF * a))  # c (M(a) - a)
     g = scale_k(fma32(q, dw, dw), kb)
