@@ -209,3 +209,21 @@ def test_vs_a_reference_that_is_zero_has_no_relative_error():
     assert last.max_abs == pytest.approx(0.09623, rel=1e-3)
     assert c.to_dict()["errors"][2]["max_rel_error"] is None
     assert c.lines()[-1].endswith("no relative error (hard_sigmoid's f''(x) = 0)")
+
+
+def test_a_flat_maximum_at_zero_is_reported_at_zero():
+    """silu(alpha=0.5)'' - silu'' is largest at x = 0 (by symmetry) and flat there: the
+    grid point 0 is reported, not Brent's last step 1e-9 away (which adds only rounding);
+    where the refinement gains more, it is kept (gelu:tanh's ±2.699)."""
+    from actviz.compare import compare
+
+    (half,), (ref,) = _load("silu", params={"alpha": "0.5"}), _load("silu")
+    last = compare(half, ref, 2, (-8.0, 8.0)).errors[2]
+    assert last.x_abs == 0.0 and not last.symmetric
+    assert last.max_abs == pytest.approx(0.25, rel=1e-12)
+    (tanh_form,), (gelu,) = _load("gelu:tanh"), _load("gelu")
+    first = compare(tanh_form, gelu, 0, (-8.0, 8.0)).errors[0]
+    assert first.symmetric and abs(first.x_abs) == pytest.approx(2.699, abs=5e-4)
+    import numpy as np
+
+    assert abs(first.x_abs) not in set(np.linspace(-8.0, 8.0, 100_001).tolist())
