@@ -47,6 +47,7 @@ from actviz.kernels.numba_.math32 import (
     horner2,
     inline,
     log1p32,
+    passes_nan,
     pow2_64,
     rcp_rough,
     reduce,
@@ -137,6 +138,7 @@ _BIG = 1e30  # |x| clip where a factor vanishes (no inf * 0)
 # ------------------------------------------------------------------------------ formulas
 
 
+@passes_nan
 @formula
 def sigmoid_f(x, p):
     v = exp32_short(-np.abs(x))  # its 0.12 u more: sigmoid's budget has room
@@ -152,6 +154,7 @@ def _sq1p(v):
     return fma32(v, v + TWO, ONE)
 
 
+@passes_nan
 @formula
 def sigmoid_d1(x, p):
     # v / (1 + v)**2, v = exp(-|x|), in float32 (u = 2**-24 per rounding): v's error (about
@@ -163,21 +166,25 @@ def sigmoid_d1(x, p):
     return v / _sq1p(v)
 
 
+@passes_nan
 @formula
 def log_sigmoid_f(x, p):
     return (x if x < ZERO else ZERO) - log1p32(exp32(-np.abs(x)))
 
 
+@passes_nan
 @formula
 def log_sigmoid_d1(x, p):
     return sigmoid_f(-x, p)
 
 
+@passes_nan
 @formula
 def softplus_f(x, p):
     return (x if x > ZERO else ZERO) + log1p32(exp32(-np.abs(x)))
 
 
+@passes_nan
 @formula
 def tanh_f(x, p):
     # expm1_32_short: one FMA less, the same 2.50 ulp at most (benchmarks/RESULTS.md, ninth
@@ -187,6 +194,7 @@ def tanh_f(x, p):
     return -t if x < ZERO else t
 
 
+@passes_nan
 @formula
 def tanh_d1(x, p):
     return 4.0 * sigmoid_d1(TWO * x, p)  # tanh'(x) = 4 sigmoid'(2x); 2x is exact
@@ -224,6 +232,7 @@ def _exp64(a):
     return q, sc, fma32(s, q, s)
 
 
+@passes_nan
 @formula
 def silu_f(x, p):
     # x sigmoid(x) in float32 (expm1_poly_short: silu's budget has room). For x < 0:
@@ -246,6 +255,7 @@ _S0_HI = f32(SILU0.x0)
 _silu_b = _bracket(SILU0, 6)  # B = 1 + x + e**x next to x0
 
 
+@passes_nan
 @formula
 def silu_d1(x, p):
     # silu' (1 + v)**2 / v**j in float32, v = exp(-|x|): x >= 0: 1 + v (1 + x), all terms
@@ -278,6 +288,7 @@ def _mish_den(x, v):
     return (ONE if pos else TWO) + v * (TWO + v * (TWO if pos else ONE))
 
 
+@passes_nan
 @formula
 def mish_f(x, p):
     # x n / D in float32 (u = 2**-24; one rounding costs up to 1 u relative), with x n as
@@ -302,6 +313,7 @@ _M0_HI = f32(MISH0.x0)
 _mish_b = _bracket(MISH0, 7)
 
 
+@passes_nan
 @formula
 def mish_d1(x, p):
     # mish' = N / D**2 in float32, polynomials in v = exp(-|x|) with coefficients chosen by

@@ -26,6 +26,7 @@ from actviz.kernels.numba_.math32 import (
     formula,
     horner,
     inline,
+    passes_nan,
     round_k,
     scale_k,
 )
@@ -180,6 +181,7 @@ def _gelu_reduce(a):
     return kb, ((-HALF * h - kf * LN2_HI) - kf * LN2_LO) - HALF * lo
 
 
+@passes_nan
 @formula
 def gelu_f(x, p):
     # beyond A_MAX, x Q(a) rounds to +-0 (f = x, or -0 for x < 0): x clamped there
@@ -194,6 +196,7 @@ def gelu_f(x, p):
     return xq if x < ZERO else x - xq
 
 
+@passes_nan
 @formula
 def gelu_d1(x, p):
     a = min(np.abs(x), _GA_MAX)  # g(A_MAX) < 2**-150 rounds to 0: f' = 0 or 1 beyond

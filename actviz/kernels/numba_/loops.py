@@ -4,7 +4,8 @@
 float64 build (the formula computes in float64 whatever the data; the type tag ``t`` chooses
 libm or the vectorizable elementary functions, see :mod:`.dialect`) and a float32 build (the
 formulas of :mod:`.formulas32`). Loops are made per formula when first needed and kept; the
-compile options come from :mod:`.policy`. NaN in gives NaN out.
+compile options come from :mod:`.policy`. NaN in gives NaN out: the loop tests for it,
+except for a float32 formula marked :func:`.math32.passes_nan`, which returns NaN itself.
 
 Each kind's element loop is written once, as a function over whole arrays (``_body_*``),
 compiled on its own (``policy.separate``: never inlined into its caller). The serial loop
@@ -87,7 +88,13 @@ def _body_unary32(fn):
             r = fn(xv, p)
             out[i] = r if xv == xv else xv
 
-    return register_jitable(**body_options(float32=True))(_named(body, fn, "unary32"))
+    def body_nan(x, out, p, t):  # fn returns NaN for NaN itself (math32.passes_nan)
+        own_function_wide()
+        for i in range(x.size):
+            out[i] = fn(x[i], p)
+
+    made = body_nan if getattr(fn, "passes_nan", False) else body
+    return register_jitable(**body_options(float32=True))(_named(made, fn, "unary32"))
 
 
 def _body_binary32(fn):
@@ -98,7 +105,13 @@ def _body_binary32(fn):
             r = fn(xv, p)
             out[i] = dy[i] * (r if xv == xv else xv)
 
-    return register_jitable(**body_options(float32=True))(_named(body, fn, "binary32"))
+    def body_nan(dy, x, out, p, t):
+        own_function_wide()
+        for i in range(x.size):
+            out[i] = dy[i] * fn(x[i], p)
+
+    made = body_nan if getattr(fn, "passes_nan", False) else body
+    return register_jitable(**body_options(float32=True))(_named(made, fn, "binary32"))
 
 
 def _unary(fn, body, kind: int, parallel: bool, cache: bool, float32: bool):
