@@ -81,37 +81,29 @@ def _body_binary(fn):
 
 
 def _body_unary32(fn):
+    test = not getattr(fn, "passes_nan", False)  # a closure constant: folded by LLVM
+
     def body(x, out, p, t):
         own_function_wide()
         for i in range(x.size):
             xv = x[i]
             r = fn(xv, p)
-            out[i] = r if xv == xv else xv
+            out[i] = xv if test and xv != xv else r
 
-    def body_nan(x, out, p, t):  # fn returns NaN for NaN itself (math32.passes_nan)
-        own_function_wide()
-        for i in range(x.size):
-            out[i] = fn(x[i], p)
-
-    made = body_nan if getattr(fn, "passes_nan", False) else body
-    return register_jitable(**body_options(float32=True))(_named(made, fn, "unary32"))
+    return register_jitable(**body_options(float32=True))(_named(body, fn, "unary32"))
 
 
 def _body_binary32(fn):
+    test = not getattr(fn, "passes_nan", False)
+
     def body(dy, x, out, p, t):
         own_function_wide()
         for i in range(x.size):
             xv = x[i]
             r = fn(xv, p)
-            out[i] = dy[i] * (r if xv == xv else xv)
+            out[i] = dy[i] * (xv if test and xv != xv else r)
 
-    def body_nan(dy, x, out, p, t):
-        own_function_wide()
-        for i in range(x.size):
-            out[i] = dy[i] * fn(x[i], p)
-
-    made = body_nan if getattr(fn, "passes_nan", False) else body
-    return register_jitable(**body_options(float32=True))(_named(made, fn, "binary32"))
+    return register_jitable(**body_options(float32=True))(_named(body, fn, "binary32"))
 
 
 def _unary(fn, body, kind: int, parallel: bool, cache: bool, float32: bool):

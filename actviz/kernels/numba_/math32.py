@@ -54,7 +54,7 @@ def passes_nan(fn):
     """Marks a formula that returns NaN for x = NaN by itself (its clamps keep NaN, as
     numba's ``min(x, c)`` and :func:`reduce_r` do): its loop then skips the NaN test of
     :mod:`.loops` (a compare and a blend per element: 3-6% of gelu, silu, tanh in cache).
-    tests/kernels/test_formulas.py feeds NaN to every formula."""
+    tests/kernels/test_formulas32.py feeds NaNs to every formula of the fast path."""
     fn.passes_nan = True
     return fn
 
