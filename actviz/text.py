@@ -139,11 +139,16 @@ def order_name(k: int, pretty: bool = False) -> str:
         return "f" + "'" * k + "(x)" if k <= 3 else f"f^({k})(x)"
     if k <= 3:
         return "f" + ("", "\u2032", "\u2033", "\u2034")[k] + "(x)"
-    return "f" + f"({k})".translate(_SUPERSCRIPT) + "(x)"
+    return "f" + superscript(f"({k})") + "(x)"
 
 
-_SUPERSCRIPT = str.maketrans("0123456789()", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076"
-                             "\u2077\u2078\u2079\u207d\u207e")
+_SUPERSCRIPT = str.maketrans("0123456789()-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076"
+                             "\u2077\u2078\u2079\u207d\u207e\u207b")
+
+
+def superscript(text: str) -> str:
+    """Digits, parentheses and minus signs of ``text`` as Unicode superscripts (⁽⁴⁾, ⁻³)."""
+    return text.translate(_SUPERSCRIPT)
 
 
 def yes(b) -> str:

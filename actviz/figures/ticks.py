@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import math
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075"
-                             "\u2076\u2077\u2078\u2079")
+from actviz.text import superscript
 
 
 def power_label(v: float) -> str:
@@ -23,7 +22,7 @@ def power_label(v: float) -> str:
     a = abs(v)
     e = math.floor(math.log10(a) + 1e-9)
     m = a / 10.0 ** e
-    power = "10" + str(e).translate(_SUPERSCRIPT)
+    power = "10" + superscript(str(e))
     if math.isclose(m, 1.0, rel_tol=1e-9):
         return sign + power
     return f"{sign}{m:.3g}\u00d7{power}"
