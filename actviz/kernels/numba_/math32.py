@@ -5,7 +5,7 @@ Every formula of the fast path needs ``exp`` only of ``-|x|`` (or another value 
 so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
 
 - ``exp32(y)``, ``expm1_32(y)`` for ``y <= 0``: Cody-Waite reduction ``y = k ln2 + r`` (k
-  rounded by adding 1.5 2**23, whose sum also holds k's bits for the scale) with
+  rounded by adding 1.5 2**23 + 191, whose sum also holds k's bits for the scale) with
   a 9-bit ``ln2_hi`` (so ``k ln2_hi`` and ``y - k ln2_hi`` are exact), ``expm1(r)`` as
   ``r + r**2 P(r)`` with P fitted to degree 5 (:func:`expm1_tail_fit`: in float32, q =
   expm1(r) within 0.47 u of ``exp(r)`` and 1.26 u of ``expm1(r)``, its own rounding
@@ -114,8 +114,12 @@ _EXP_MIN = f32(-104.0)  # exp(-104) < 2**-150: rounds to 0 in float32
 _EXPM1_MIN = f32(-41.0)  # expm1(-41) = -1 + 1.6e-18 rounds to -1
 EXPW_MIN = f32(-125.0)  # 125 exp(-125) < 2**-150 as well (silu, mish: x e**x)
 TWO_M64 = f32(2.0 ** -64)
-_SHIFT = f32(1.5 * 2.0 ** 23)  # z + _SHIFT is z rounded to an integer k, bits _SHIFT_BITS + k
-_SHIFT_BITS = int(np.array(_SHIFT).view(np.int32))  # 0x4B400000, low 9 bits 0
+# z + _SHIFT is z rounded to an integer k (an integer in [2**23, 2**24), whose ulp is 1),
+# with bits _SHIFT_BITS + k; the low 9 bits of _SHIFT_BITS are 64 + 127, so that those of
+# the sum are the exponent field of 2**(k + 64) (:func:`pow2_64`)
+_SHIFT = f32(1.5 * 2.0 ** 23 + 64 + 127)
+_SHIFT_BITS = int(np.array(_SHIFT).view(np.int32))  # 0x4B4000BF
+assert _SHIFT_BITS & 0x1FF == 64 + 127
 _A = [f32(2.0 / (2 * k + 1)) for k in range(1, 7)]  # 2/3, 2/5, ..., 2/13
 _R_MAX = 0.35  # |r| after the reduction: ln2/2 = 0.3466, plus k's rounding and gelu's lo/2
 
@@ -182,10 +186,11 @@ def reduce(y, lo):
 @inline
 def pow2_64(kb):
     """2**(k + 64) from kb = SHIFT_BITS + k (:func:`round_k`), -190 < k < 64: the low 9 bits
-    of SHIFT_BITS are 0, so shifting kb + 191 into the exponent field drops SHIFT_BITS.
+    of SHIFT_BITS are 64 + 127, so shifting kb into the exponent field gives 2**(k + 64)
+    (one shift: the higher bits of SHIFT_BITS fall off the top).
     z 2**k = (z pow2_64(kb)) 2**-64 with the first product exact (normal) for the z at
     hand, so that a subnormal result is rounded once."""
-    return bits_as_f32((kb + (64 + 127)) << 23)
+    return bits_as_f32(kb << 23)
 
 
 @inline
@@ -238,7 +243,7 @@ def expm1_32_short(y):
 @inline
 def _expm1_scale(kb, q):
     """2**k (q + 1) - 1 as fma(2**k, q, 2**k - 1) (:func:`expm1_32`)."""
-    sc = bits_as_f32((kb + 127) << 23)  # 2**k (the low 9 bits of SHIFT_BITS are 0)
+    sc = pow2_64(kb) * TWO_M64  # 2**k, exact (k >= -59)
     return fma32(sc, q, sc - ONE)
 
 
