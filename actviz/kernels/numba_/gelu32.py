@@ -1,8 +1,8 @@
 """gelu's f and f' of the float32 fast path (:mod:`.formulas32`), in float32 arithmetic.
 
 The arrangement and its error analysis are in the comments below; the exhaustive scans are
-``benchmarks/accuracy.py gelu`` (3.7 ulp for f and f' at most over every float32 with
-2**-30 <= |x| < 2**4).
+``benchmarks/accuracy.py gelu`` (3.45 ulp for f and 3.72 for f' at most over every float32
+with 2**-30 <= |x| < 2**4).
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ from actviz.kernels.numba_.math32 import (
 
 # ------------------------------------------------------------------------------------ gelu
 # All in float32 arithmetic, for a = |x| <= A_MAX = 14.75 (beyond, f = -0 or x, f' = -0 or
-# 1: |x phi(x)| < 2**-150 from a = 14.55 on, so x clamped to +-A_MAX gives those). With
+# 1: |x phi(x)| < 2**-150 from a = 14.55 on, so a clamped to A_MAX gives those). With
 # phi(a) = exp(-a**2/2) / sqrt(2 pi), M(a) = Q(a) / phi(a) (Mills' ratio, Q(a) = Phi(-a))
 # and a0 = -x0 = 0.7518, the zero of M(a) - a:
 #
-#   f(x)  = x Q(a) for x < 0,  x - x Q(a) for x >= 0,    Q(a) = exp(-a**2/2) c M(a),
+#   f(x)  = -a Q(a) for x < 0, x - a Q(a) for x >= 0,   Q(a) = exp(-a**2/2) c M(a),
 #   f'(x) = g(a) for x < 0,    1 - g(a) for x >= 0,      g(a) = exp(-a**2/2) c (a0 - a) S(a)
 #
 # (c = 1/sqrt(2 pi); f' = Phi + x phi, g(a) = phi(a) (M(a) - a), f'(x) + f'(-x) = 1). Where
@@ -55,13 +55,16 @@ from actviz.kernels.numba_.math32 import (
 # the top down, each refitted into the rest; R(0) = 3/2 and P(0) = 3, so that P(0)/R(0) =
 # s sqrt(2/pi) = 2 exactly; of R(0) in 1.125..2, 3/2 measured best: R and P stay in one
 # binade longest). Fit error 0.07 u. Written so, the errors of the Horner chains reach
-# z = x R / D, D = s a R + P, only scaled by P/D (< 1, falling as 1/a**2: at small a only
-# the last steps count), and c is inside the fit: neither its float32 value (0.48 u off)
-# nor a last multiplication by it costs a rounding, and 2**-64 is applied exactly. That
-# margin is what let the exact corrections of the quotient go (x R's rounding, D's, the
-# division's remainder): the form before this one, c M = c R / (a R + P) with the three
-# corrections, measured 3.73 ulp; this one, without them, 3.70, in 15% less time
-# (benchmarks/RESULTS.md, ninth round). One division, no reciprocal 1/(1 + a/2).
+# z = n / D, n = a R, D = s n + P, only scaled by P/D (< 1, falling as 1/a**2: at small a
+# only the last steps count), and so does n's rounding (it is in D too), and c is inside the
+# fit: neither its float32 value (0.48 u off) nor a last multiplication by it costs a
+# rounding, and 2**-64 is applied exactly. That margin is what let the exact corrections of
+# the quotient go (x R's rounding, D's, the division's remainder): the form before, c M =
+# c R / (a R + P) with the three corrections, measured 3.73 ulp; R / (s a R + P) without
+# them, 3.70, in 15% less time (benchmarks/RESULTS.md, ninth round); with D from n = a R
+# (one product fewer, n's rounding shared), 3.45 (tenth round). One division, no
+# reciprocal 1/(1 + a/2). The result is a Q(a) for both signs, f = x - a Q or -0 - a Q
+# (one subtraction and a select, no clamped copy of x).
 #
 # f' (g above): S(a) = (M(a) - a) / (a0 - a), smooth and in [1, 1.67]. So the zero of f' is
 # the factor d = a0 - a, computed as (a0_hi - a) + a0_lo (the first difference exact next
@@ -71,12 +74,12 @@ from actviz.kernels.numba_.math32 import (
 # down, each rounding refitted into the lower ones; fit error 0.4 units of 2**-24).
 #
 # Error, in units u = 2**-24 (one rounding: at most 1 u relative; e u relative is at most
-# e ulp). f(x < 0) = 2**k (z + q z): the fit (0.07), the last Horner steps of R and P at
+# e ulp). -f(x < 0) = 2**k (z + q z): the fit (0.07), the last Horner steps of R and P at
 # small a (R ~ 3/2, P ~ 3: 0.67 each, scaled by P/D <= 1), D's rounding (0.67 at small a),
-# s a's (scaled by s a R/D, 0 at a = 0), x R's (1), the division (1), q (0.6 with the two
-# roundings of r), the fma (1): 5.7 u as a crude bound at small a; measured 3.70 ulp at
-# most (the roundings do not all align). For x >= 0 the error of x Q reaches x - x Q
-# scaled by Q/(1 - Q) <= 1, plus its rounding.
+# n's (1, scaled by P/D), the division (1), q (0.6 with the two roundings of r), the fma
+# (1): 5 u as a crude bound at small a; measured 3.45 ulp at most (the roundings do not
+# all align). For x >= 0 the error of a Q reaches x - a Q scaled by Q/(1 - Q) <= 1, plus
+# its rounding.
 # f'(x < 0) = 2**k (z + q z), z = d W(t): d (1, exact to first order next to a0), W's
 # Horner (about 1) and its sensitivity to t's two roundings (t W'/W < 0.55: 1.1), the fit
 # (0.4), z (1), q and the fma (1.3): measured 3.7 ulp at most. Both measured by
@@ -87,6 +90,7 @@ _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _S = f32(math.sqrt(2.0 * math.pi))  # s = 1/c in c M = R / (s a R + P)
 _NHL2E = f32(-0.5 * float(LOG2E))  # -log2(e)/2, exact: half the float32 LOG2E
 _GA_MAX = f32(14.75)
+_NEG_ZERO = f32(-0.0)
 _GT_LO = 1.0 / (1.0 + float(_GA_MAX) / 2.0)
 _GA0 = -F._GELU_X0[0]  # a0 = -x0 (float64; x0 is a double-double in the float64 path)
 _GA0_HI = f32(_GA0)
@@ -184,16 +188,17 @@ def _gelu_reduce(a):
 @passes_nan
 @formula
 def gelu_f(x, p):
-    # beyond A_MAX, x Q(a) rounds to +-0 (f = x, or -0 for x < 0): x clamped there
+    # beyond A_MAX, a Q(a) rounds to 0 (f = x, or -0 for x < 0): a clamped there
     a = min(np.abs(x), _GA_MAX)
-    xc = max(min(x, _GA_MAX), -_GA_MAX)
     kb, r = _gelu_reduce(a)
     q = expm1_poly_short(r)
-    rr = _gelu_r(a)
-    z = xc * rr / fma32(a * _S, rr, _gelu_p(a))  # x c M(a) = x R / (s a R + P)
-    # x Q(a) = 2**k (z + q z); k >= -160, |z| > 0.9 where k < -100
-    xq = scale_k(fma32(q, z, z), kb)
-    return xq if x < ZERO else x - xq
+    n = a * _gelu_r(a)
+    z = n / fma32(n, _S, _gelu_p(a))  # a c M(a) = a R / (s a R + P), n = a R
+    # a Q(a) = |x Q(a)| = 2**k (z + q z); k >= -160, z > 0.9 where k < -100
+    aq = scale_k(fma32(q, z, z), kb)
+    # f = x - a Q for x >= 0, -a Q for x < 0 (and NaN, which aq carries): one subtraction
+    # for both signs, -0 - a Q keeping f's sign where a Q rounds to 0
+    return (x if x >= ZERO else _NEG_ZERO) - aq
 
 
 @passes_nan
