@@ -124,6 +124,18 @@ def test_nan_in_gives_nan_out(name, which, size):
         np.testing.assert_array_equal(np.isnan(back), np.isnan(x) | np.isnan(dy))
 
 
+@pytest.mark.parametrize("name,which", PAIRS)
+@pytest.mark.parametrize("size", [2, 1 << 17])  # the serial and the parallel loop
+def test_signed_zeros_as_the_float64_path(name, which, size):
+    """f(+-0) and f'(+-0) bit for bit as the float64 path (tanh(+0) = +0, elu(-0) = -0,
+    gelu(-0) = -0: each was the other zero once)."""
+    x = np.resize(np.array([0.0, -0.0], dtype=F32), size)
+    order = {"f": 0, "d1": 1}[which]
+    got = kernels.derivative(name, x, order, backend="numba")
+    want = kernels.derivative(name, x.astype(np.float64), order, backend="numpy")
+    np.testing.assert_array_equal(got.view(np.int32), want.astype(F32).view(np.int32))
+
+
 def test_passes_nan_marks_the_long_formulas():
     """The marked formulas are the compute-bound ones (the NaN test is 3-6% of their time);
     the short ones keep the loop's test."""

@@ -190,8 +190,7 @@ def tanh_f(x, p):
     # expm1_32_short: one FMA less, the same 2.50 ulp at most (benchmarks/RESULTS.md, ninth
     # round), 2% less time
     m = expm1_32_short(-TWO * np.abs(x))
-    t = -m / (TWO + m)
-    return -t if x < ZERO else t
+    return np.copysign(-m / (TWO + m), x)  # tanh(+-0) = +-0 (m = expm1(-0) is +0)
 
 
 @passes_nan
@@ -202,7 +201,9 @@ def tanh_d1(x, p):
 
 @formula
 def elu_f(x, p):
-    return x if x > ZERO else p[0] * expm1_32(x if x < ZERO else ZERO)
+    # x = -0 gives alpha x (= -0 for alpha > 0), as the float64 path: expm1_32(-0) is +0
+    e = expm1_32(x if x < ZERO else ZERO)
+    return x if x > ZERO else p[0] * (e if x < ZERO else x)
 
 
 @formula
@@ -212,7 +213,8 @@ def elu_d1(x, p):
 
 @formula
 def selu_f(x, p):
-    return p[1] * x if x > ZERO else p[2] * expm1_32(x if x < ZERO else ZERO)
+    e = expm1_32(x if x < ZERO else ZERO)  # x = -0: -0, as elu_f
+    return p[1] * x if x > ZERO else p[2] * (e if x < ZERO else x)
 
 
 @formula

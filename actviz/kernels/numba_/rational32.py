@@ -61,7 +61,8 @@ def hardswish_f(x, p):
     ph = x * t
     r0 = ph * p[3]
     mid = fma32(fma32(x, tl, fma32(-r0, p[0], ph) + fma32(x, t, -ph)), p[3], r0)
-    return ZERO if x <= p[1] else (x if x >= p[2] else mid)
+    # x = +-0 gives x itself (mid's sums would make -0 a +0)
+    return ZERO if x <= p[1] else (x if (x >= p[2]) | (x == ZERO) else mid)
 
 
 @formula
