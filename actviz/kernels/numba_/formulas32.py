@@ -44,7 +44,7 @@ from actviz.kernels.numba_.math32 import (
     f32,
     fma32,
     formula,
-    horner2,
+    horner,
     inline,
     log1p32,
     passes_nan,
@@ -115,12 +115,14 @@ def _bracket(z: _Zero, degree: int):
     """B(x) = d h(d) next to z.x0 in float32, rounded about once, h to ``degree``: with
     x0 = x0_hi + x0_lo and h(0) = h0_hi + h0_lo, d1 = x - x0_hi is exact (Sterbenz),
     d = d1 - x0_lo, and d h(d) = d1 h0_hi + (d1 (h0_lo + d hr(d)) - x0_lo h0),
-    h(d) = h(0) + d hr(d)."""
+    h(d) = h(0) + d hr(d). hr by plain Horner: one FMA chain, no d**2 (two interleaved
+    chains cost one product more, and these loops are bound by their operation count, not
+    by the chain: silu' 0.95-0.96x the time in cache; benchmarks/RESULTS.md, tenth round)."""
     x0_hi = f32(z.x0)
     x0_lo = f32(z.x0 - float(x0_hi))
     h0 = f32(z.c[0])
     h0_lo = f32(z.c[0] - float(h0))
-    hr = horner2(tuple(f32(c) for c in z.c[1:degree + 1]))
+    hr = horner(tuple(f32(c) for c in z.c[1:degree + 1]))
 
     def b(x):
         d1 = x - x0_hi
