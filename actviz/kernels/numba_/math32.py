@@ -20,8 +20,10 @@ so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
 - ``fma32(a, b, c)``: ``llvm.fma``, for the exact error terms (the low half of ``x**2``, the
   remainder of a division) of sigmoid', silu', mish' and gelu.
 - ``horner(c)``: a polynomial with constant coefficients as straight-line inlined code;
-  ``horner2(c)`` the same as two chains (even and odd terms), half the latency, which is
-  what bounds the long formulas (the out-of-order window holds few of their iterations).
+  ``horner2(c)`` the same as two chains (even and odd terms), half the latency for one
+  product more (the square), which pays where the chain bounds the loop (exp's and log1p's
+  tails; measured, not assumed: the zero brackets of silu' and mish', bound by their
+  operation count, are faster as one chain; benchmarks/RESULTS.md, tenth round).
 
 Helpers are inlined into the formulas at numba IR level (``inline``): LLVM leaves the larger
 formulas as calls, which stops vectorization.
@@ -254,10 +256,10 @@ def log1p32(u):
     f = (u - ONE) * HALF if big else u  # 1 + u = 2**k (1 + f), f exact
     s = f / (TWO + f)
     z = s * s
-    tail = (s * z) * _log1p_tail(z)
-    kl = _LN2 if big else ZERO
     kc = _LN2_LO_LOG if big else ZERO
-    return kl + ((TWO * s + tail) + kc)
+    tail = fma32(s * z, _log1p_tail(z), kc)  # with ln2's low part where 1 + u = 2 (1 + f)
+    kl = _LN2 if big else ZERO
+    return kl + fma32(TWO, s, tail)
 
 
 def horner(c) -> object:
