@@ -201,11 +201,17 @@ def tanh_d1(x, p):
     return 4.0 * sigmoid_d1(TWO * x, p)  # tanh'(x) = 4 sigmoid'(2x); 2x is exact
 
 
+@inline
+def _expm1_left(x):
+    """expm1(x) for the x <= 0 of elu and selu, x itself at -0 (expm1_32(-0) is +0; the
+    float64 path's alpha expm1(-0) is -0)."""
+    e = expm1_32(x if x < ZERO else ZERO)
+    return e if x < ZERO else x
+
+
 @formula
 def elu_f(x, p):
-    # x = -0 gives alpha x (= -0 for alpha > 0), as the float64 path: expm1_32(-0) is +0
-    e = expm1_32(x if x < ZERO else ZERO)
-    return x if x > ZERO else p[0] * (e if x < ZERO else x)
+    return x if x > ZERO else p[0] * _expm1_left(x)
 
 
 @formula
@@ -215,8 +221,7 @@ def elu_d1(x, p):
 
 @formula
 def selu_f(x, p):
-    e = expm1_32(x if x < ZERO else ZERO)  # x = -0: -0, as elu_f
-    return p[1] * x if x > ZERO else p[2] * (e if x < ZERO else x)
+    return p[1] * x if x > ZERO else p[2] * _expm1_left(x)
 
 
 @formula
