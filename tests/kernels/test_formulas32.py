@@ -221,8 +221,8 @@ def test_zero_windows_truncated_series(zero, window, degree):
 
 def test_gelu_float32_fits():
     """gelu's float32 fits (made at import) against mpmath at 40 digits: c M(a) = R / (s a R
-    + P), s = sqrt(2 pi) as a float32, within 2**-26 relative (its own error; the formula
-    adds float32 rounding), P(0)/R(0) = 2 exactly (= s/M(0)), every coefficient positive (no
+    + P), s = sqrt(2 pi) as a float32, within 0.35 2**-24 relative (its own error, 0.31 u
+    on a fine grid; the formula adds float32 rounding), P(0)/R(0) = 2 exactly (= s/M(0)), every coefficient positive (no
     cancellation in the Horner chains for a >= 0); c (M(a) - a) = (a0 - a) W(t),
     t = 1/(1 + a/2), within 2**-23; over [0, A_MAX]."""
     from numpy.polynomial import polynomial as P
@@ -238,7 +238,7 @@ def test_gelu_float32_fits():
             m = _mills(mpmath.mpf(a))
             r = P.polyval(a, gr)
             cm = float(m / mpmath.sqrt(2 * mpmath.pi))
-            assert abs(r / (s * a * r + P.polyval(a, gp)) / cm - 1) < 2.0 ** -26, a
+            assert abs(r / (s * a * r + P.polyval(a, gp)) / cm - 1) < 0.35 * 2.0 ** -24, a
             t = 1.0 / (1.0 + a / 2.0)
             if abs(a - float(a0)) > 1e-6:
                 w = float((m - a) / mpmath.sqrt(2 * mpmath.pi) / (a0 - a))

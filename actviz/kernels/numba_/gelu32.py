@@ -1,7 +1,7 @@
 """gelu's f and f' of the float32 fast path (:mod:`.formulas32`), in float32 arithmetic.
 
 The arrangement and its error analysis are in the comments below; the exhaustive scans are
-``benchmarks/accuracy.py gelu`` (3.45 ulp for f and 3.72 for f' at most over every float32
+``benchmarks/accuracy.py gelu`` (3.71 ulp for f and 3.72 for f' at most over every float32
 with 2**-30 <= |x| < 2**4).
 """
 
@@ -27,8 +27,8 @@ from actviz.kernels.numba_.math32 import (
     horner,
     inline,
     passes_nan,
+    pow2_64,
     round_k,
-    scale_k,
 )
 
 # ------------------------------------------------------------------------------------ gelu
@@ -43,28 +43,32 @@ from actviz.kernels.numba_.math32 import (
 # (c = 1/sqrt(2 pi); f' = Phi + x phi, g(a) = phi(a) (M(a) - a), f'(x) + f'(-x) = 1). Where
 # x >= 0, Q <= 1/2 and g <= 1/2, so 1 - Q, 1 - g lose nothing.
 #
-# exp(-a**2/2) = 2**k (1 + q): a**2 = h + l exactly (l by FMA), -h/2 reduced by Cody-Waite
-# (exact), -l/2 added to the reduced argument r, q = expm1(r) as in math32 (f with
-# expm1_poly_short: one FMA less, the same error; f' with expm1_poly); 2**k is applied
-# last, as 2**(k + 64) 2**-64, so that a subnormal result is rounded once.
+# exp(-a**2/2) = 2**k (1 + q): k from a**2 rounded, r = -a**2/2 - k ln2 with a**2 exact
+# inside one FMA ((-a/2) a - k ln2_hi, both parts exact, rounded once), then - k ln2_lo
+# (seven operations; with a**2 = h + l split by an FMA and -l/2 added last, eight), q =
+# expm1(r) as in math32 (f with expm1_poly_short: one FMA less, the same error; f' with
+# expm1_poly). 2**k is applied last, as 2**(k + 64) 2**-64, so that a subnormal result is
+# rounded once; the 2**-64 costs no operation of its own: f's goes into its last FMA
+# (x - y 2**-64, below), f''s into W's coefficients (exactly scaled).
 #
-# f: c M(a) = R(a) / (s a R(a) + P(a)), s = 1/c = sqrt(2 pi) as a float32, i.e.
-# s/M(a) - s a = P/R (which falls from 2 at 0 to about s/a), with P, R polynomials of
-# degrees 4 and 5 in a, every coefficient positive, fitted at import (fit_mills: relative
-# least squares on Chebyshev nodes with Lawson's weights, float32 coefficients rounded from
-# the top down, each refitted into the rest; R(0) = 3/2 and P(0) = 3, so that P(0)/R(0) =
-# s sqrt(2/pi) = 2 exactly; of R(0) in 1.125..2, 3/2 measured best: R and P stay in one
-# binade longest). Fit error 0.07 u. Written so, the errors of the Horner chains reach
-# z = n / D, n = a R, D = s n + P, only scaled by P/D (< 1, falling as 1/a**2: at small a
-# only the last steps count), and so does n's rounding (it is in D too), and c is inside the
-# fit: neither its float32 value (0.48 u off) nor a last multiplication by it costs a
-# rounding, and 2**-64 is applied exactly. That margin is what let the exact corrections of
-# the quotient go (x R's rounding, D's, the division's remainder): the form before, c M =
-# c R / (a R + P) with the three corrections, measured 3.73 ulp; R / (s a R + P) without
-# them, 3.70, in 15% less time (benchmarks/RESULTS.md, ninth round); with D from n = a R
-# (one product fewer, n's rounding shared), 3.45 (tenth round). One division, no
-# reciprocal 1/(1 + a/2). The result is a Q(a) for both signs, f = x - a Q or -0 - a Q
-# (one subtraction and a select, no clamped copy of x).
+# f: c M(a) = R(a) / (s a R(a) + P(a)), s = 1/c = sqrt(2 pi) as a float32, i.e. s/M(a) - s
+# a = P/R (which falls from 2 at 0 to about s/a), with P, R polynomials of degree 4 in a,
+# every coefficient positive, fitted at import (fit_mills: relative least squares on
+# Chebyshev nodes with Lawson's weights, float32 coefficients rounded from the top down,
+# each refitted into the rest; R(0) = 3/2 and P(0) = 3, so that P(0)/R(0) = s sqrt(2/pi) =
+# 2 exactly; of R(0) in 1.125..2, 3/2 measured best: R and P stay in one binade longest).
+# Fit error 0.31 u (0.07 with R of degree 5: 3.45 ulp in all, one FMA more, 3-4% more time;
+# benchmarks/RESULTS.md, eleventh round). Written so, the errors of the Horner chains
+# reach z = n / D, n = a R, D = s n + P, only scaled by P/D (< 1, falling as 1/a**2: at
+# small a only the last steps count), and so does n's rounding (it is in D too), and c is
+# inside the fit: neither its float32 value (0.48 u off) nor a last multiplication by it
+# costs a rounding, and 2**-64 is applied exactly. That margin is what let the exact
+# corrections of the quotient go (x R's rounding, D's, the division's remainder): the form
+# before, c M = c R / (a R + P) with the three corrections, measured 3.73 ulp; R / (s a R
+# + P) without them, 3.70, in 15% less time (benchmarks/RESULTS.md, ninth round); with D
+# from n = a R (one product fewer, n's rounding shared), 3.45 (tenth round). One division,
+# no reciprocal 1/(1 + a/2). The result is y = a Q(a) 2**64 for both signs, and f = xs - y
+# 2**-64 in one FMA, xs = x or -0 by one max (no clamped copy of x): rounded once.
 #
 # f' (g above): S(a) = (M(a) - a) / (a0 - a), smooth and in [1, 1.67]. So the zero of f' is
 # the factor d = a0 - a, computed as (a0_hi - a) + a0_lo (the first difference exact next
@@ -74,21 +78,24 @@ from actviz.kernels.numba_.math32 import (
 # down, each rounding refitted into the lower ones; fit error 0.4 units of 2**-24).
 #
 # Error, in units u = 2**-24 (one rounding: at most 1 u relative; e u relative is at most
-# e ulp). -f(x < 0) = 2**k (z + q z): the fit (0.07), the last Horner steps of R and P at
+# e ulp). -f(x < 0) = 2**k (z + q z): the fit (0.31), the last Horner steps of R and P at
 # small a (R ~ 3/2, P ~ 3: 0.67 each, scaled by P/D <= 1), D's rounding (0.67 at small a),
 # n's (1, scaled by P/D), the division (1), q (0.6 with the two roundings of r), the fma
-# (1): 5 u as a crude bound at small a; measured 3.45 ulp at most (the roundings do not
-# all align). For x >= 0 the error of a Q reaches x - a Q scaled by Q/(1 - Q) <= 1, plus
-# its rounding.
-# f'(x < 0) = 2**k (z + q z), z = d W(t): d (1, exact to first order next to a0), W's
-# Horner (about 1) and its sensitivity to t's two roundings (t W'/W < 0.55: 1.1), the fit
-# (0.4), z (1), q and the fma (1.3): measured 3.7 ulp at most. Both measured by
-# benchmarks/accuracy.py, every float32 with 2**-30 <= |x| < 2**4; beyond, the result is
-# the clamp's. (W in two chains, as horner2, measured 4.1 ulp: it stays one Horner chain.)
+# (1): 5 u as a crude bound at small a; measured 3.71 ulp at most (the roundings do not
+# all align). For x >= 0 the error of a Q reaches x - a Q scaled by Q/(1 - Q) <= 1, and x
+# - a Q is rounded once with it (the last FMA).
+# f'(x < 0) = 2**k (z + q z), z = d W(t) (W 2**-64 in the code): d (1, exact to first
+# order next to a0), W's Horner (about 1) and its sensitivity to t's two roundings (t W'/W
+# < 0.55: 1.1), the fit (0.4), z (1), q and the fma (1.3): measured 3.7 ulp at most. Both
+# measured by benchmarks/accuracy.py, every float32 with 2**-30 <= |x| < 2**4; beyond, the
+# result is the clamp's. (W in two chains, as horner2, measured 4.1 ulp: it stays one
+# Horner chain.)
 
 _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _S = f32(math.sqrt(2.0 * math.pi))  # s = 1/c in c M = R / (s a R + P)
 _NHL2E = f32(-0.5 * float(LOG2E))  # -log2(e)/2, exact: half the float32 LOG2E
+_NLN2_HI, _NLN2_LO = f32(-LN2_HI), f32(-LN2_LO)
+_NT64 = f32(-(2.0 ** -64))
 _GA_MAX = f32(14.75)
 _NEG_ZERO = f32(-0.0)
 _GT_LO = 1.0 / (1.0 + float(_GA_MAX) / 2.0)
@@ -170,19 +177,21 @@ def fit_mills(deg_p: int, deg_r: int, n: int = 400, iters: int = 12) -> tuple:
             tuple(f32(coef["r", k]) for k in range(deg_r + 1)))
 
 
-_GP, _GR = fit_mills(4, 5)
+_GP, _GR = fit_mills(4, 4)
 _GW = fit_t(lambda t: _RS2PI * _gelu_s(2.0 * (1.0 / t - 1.0)), 9)
-_gelu_p, _gelu_r, _gelu_w = horner(_GP), horner(_GR), horner(_GW)
+# f' takes W 2**-64 (each coefficient scaled exactly; every step of its Horner chain stays
+# normal), so that g = 2**(k + 64) (dw + q dw) with dw = d W 2**-64 is rounded once
+_gelu_p, _gelu_r, _gelu_w64 = horner(_GP), horner(_GR), horner(tuple(f32(c * 2.0 ** -64)
+                                                                     for c in _GW))
 
 
 @inline
 def _gelu_reduce(a):
-    """kb (:func:`.math32.round_k`), r with exp(-a**2/2) = 2**k exp(r), a**2 carried
-    exactly (a <= A_MAX)."""
-    h = a * a
-    lo = fma32(a, a, -h)  # a**2 = h + lo
-    kb, kf = round_k(h, _NHL2E)  # k = round(-h/2 log2(e)), -h/2 exact
-    return kb, ((-HALF * h - kf * LN2_HI) - kf * LN2_LO) - HALF * lo
+    """kb (:func:`.math32.round_k`), r with exp(-a**2/2) = 2**k exp(r) (a <= A_MAX): k from
+    a**2 rounded, r = -a**2/2 - k ln2 with a**2 exact inside one FMA, (-a/2) a + (-k ln2_hi)
+    (-a/2 and k ln2_hi are exact), rounded once, then - k ln2_lo."""
+    kb, kf = round_k(a * a, _NHL2E)  # k = round(-a**2/2 log2(e))
+    return kb, fma32(kf, _NLN2_LO, fma32(-HALF * a, a, kf * _NLN2_HI))
 
 
 @passes_nan
@@ -194,11 +203,13 @@ def gelu_f(x, p):
     q = expm1_poly_short(r)
     n = a * _gelu_r(a)
     z = n / fma32(n, _S, _gelu_p(a))  # a c M(a) = a R / (s a R + P), n = a R
-    # a Q(a) = |x Q(a)| = 2**k (z + q z); k >= -160, z > 0.9 where k < -100
-    aq = scale_k(fma32(q, z, z), kb)
-    # f = x - a Q for x >= 0, -a Q for x < 0 (and NaN, which aq carries): one subtraction
-    # for both signs, -0 - a Q keeping f's sign where a Q rounds to 0
-    return (x if x >= ZERO else _NEG_ZERO) - aq
+    # a Q(a) 2**64 = 2**(k + 64) (z + q z), normal: k >= -160, z > 0.9 where k < -100
+    y = fma32(q, z, z) * pow2_64(kb)
+    # f = x - a Q for x >= 0 (and NaN), -0 - a Q for x < 0 (f's sign kept where a Q rounds
+    # to 0): xs - y 2**-64 rounded once (subnormal results too); xs = max(-0, x) as x86's
+    # max has it (x where they compare equal or x is NaN: one instruction)
+    xs = _NEG_ZERO if x < _NEG_ZERO else x
+    return fma32(y, _NT64, xs)
 
 
 @passes_nan
@@ -208,6 +219,6 @@ def gelu_d1(x, p):
     kb, r = _gelu_reduce(a)
     q = expm1_poly(r)
     d = (_GA0_HI - a) + _GA0_LO
-    dw = d * _gelu_w(ONE / (ONE + HALF * a))  # c (M(a) - a)
-    g = scale_k(fma32(q, dw, dw), kb)
+    dw = d * _gelu_w64(ONE / (ONE + HALF * a))  # c (M(a) - a) 2**-64
+    g = fma32(q, dw, dw) * pow2_64(kb)
     return g if x < ZERO else ONE - g
