@@ -10,8 +10,10 @@ so that a loop over them runs 16 lanes wide on AVX-512 (8 on AVX2):
   ``r + r**2 P(r)`` with P fitted to degree 5 (:func:`expm1_tail_fit`: in float32, q =
   expm1(r) within 0.47 u of ``exp(r)`` and 1.26 u of ``expm1(r)``, its own rounding
   included, as with Taylor's polynomial to degree 8, which is one term longer) and the
-  scale ``2**k`` as ``2**(k + 64)`` (from its exponent bits; the product stays normal)
-  times ``2**-64`` (gradual underflow comes out right, rounded once). About 1 ulp.
+  scale ``2**k`` as ``2**(k + 64)`` (from its exponent bits) times ``2**-64``, the
+  ``2**-64`` applied first and exactly (``2**-64 (1 + q)`` is one FMA and stays normal),
+  so that gradual underflow comes out right, rounded once. About 1 ulp. ``expm1_32``,
+  whose k >= -59, takes ``2**k`` itself from the bits of a sum with 1.5 2**23 + 127.
   ``expm1_poly_short`` has P to degree 4 (0.59 u of ``exp(r)``, 1.57 u of ``expm1(r)``),
   for the formulas whose error budget has room for it (sigmoid, silu, tanh).
 - ``log1p32(u)`` for ``0 <= u <= 1``: ``1 + u = 2**k (1 + f)`` with ``f`` exact (k = 1 only
@@ -122,6 +124,9 @@ TWO_M64 = f32(2.0 ** -64)
 _SHIFT = f32(1.5 * 2.0 ** 23 + 64 + 127)
 _SHIFT_BITS = int(np.array(_SHIFT).view(np.int32))  # 0x4B4000BF
 assert _SHIFT_BITS & 0x1FF == 64 + 127
+# the same with 127 in the low bits: shifted, 2**k itself (expm1, where k >= -59)
+_SHIFT1 = f32(1.5 * 2.0 ** 23 + 127)
+assert int(np.array(_SHIFT1).view(np.int32)) & 0x1FF == 127
 _A = [f32(2.0 / (2 * k + 1)) for k in range(1, 7)]  # 2/3, 2/5, ..., 2/13
 _R_MAX = 0.35  # |r| after the reduction: ln2/2 = 0.3466, plus k's rounding and gelu's lo/2
 
@@ -160,22 +165,39 @@ def expm1_poly_short(r):
 
 
 @inline
+def _round_at(a, b, shift):
+    s = fma32(a, b, shift)
+    return f32_bits(s), s - shift
+
+
+@inline
 def round_k(a, b):
     """kb, kf for |a b| < 2**22: kf = a b rounded to an integer k (to nearest: the FMA rounds
     the exact a b + SHIFT once, in a binade whose ulp is 1), kb the bits of that sum,
     SHIFT_BITS + k, whose low bits give 2**k without a float-to-integer conversion
     (:func:`pow2_64`)."""
-    s = fma32(a, b, _SHIFT)
-    return f32_bits(s), s - _SHIFT
+    return _round_at(a, b, _SHIFT)
+
+
+@inline
+def _reduce_at(y, lo, shift):
+    yc = lo if y < lo else y
+    kb, kf = _round_at(yc, _LOG2E, shift)
+    return kb, (yc - kf * _LN2_HI) - kf * _LN2_LO
 
 
 @inline
 def reduce_r(y, lo):
     """kb, r with y = k ln2 + r, |r| <= ln2/2 (about), for y <= 0 clamped to lo >= -126
     (kb as in :func:`round_k`: 2**k is :func:`pow2_64` of it); NaN stays NaN in r."""
-    yc = lo if y < lo else y
-    kb, kf = round_k(yc, _LOG2E)
-    return kb, (yc - kf * _LN2_HI) - kf * _LN2_LO
+    return _reduce_at(y, lo, _SHIFT)
+
+
+@inline
+def _reduce_r1(y, lo):
+    """:func:`reduce_r` with kb the bits of 1.5 2**23 + 127 + k: ``kb << 23`` is 2**k
+    itself (-126 <= k <= 128)."""
+    return _reduce_at(y, lo, _SHIFT1)
 
 
 @inline
@@ -195,13 +217,6 @@ def pow2_64(kb):
     return bits_as_f32(kb << 23)
 
 
-@inline
-def scale_k(z, kb):
-    """z 2**k as (z pow2_64(kb)) 2**-64: rounded once where the result is subnormal, for z
-    with z 2**(k + 64) normal (:func:`pow2_64`)."""
-    return (z * pow2_64(kb)) * TWO_M64
-
-
 _RCP = np.int32(0x7EF311C3)  # MAGIC - bits(y) is 1/y within 12% for normal y > 0
 
 
@@ -214,16 +229,18 @@ def rcp_rough(y):
 
 @inline
 def exp32(y):
-    """exp(y) for y <= 0 (and y = -inf), float32."""
+    """exp(y) for y <= 0 (and y = -inf), float32: 2**k (1 + q) as 2**-64 (1 + q) rounded
+    (by one FMA; scaled exactly, it stays normal) times 2**(k + 64), which rounds a
+    subnormal result once (:func:`pow2_64`) with no multiplication by 2**-64 of its own."""
     kb, q = reduce(y, _EXP_MIN)
-    return scale_k(ONE + q, kb)
+    return fma32(q, TWO_M64, TWO_M64) * pow2_64(kb)
 
 
 @inline
 def exp32_short(y):
     """:func:`exp32` with :func:`expm1_poly_short` (0.12 u more)."""
     kb, r = reduce_r(y, _EXP_MIN)
-    return scale_k(ONE + expm1_poly_short(r), kb)
+    return fma32(expm1_poly_short(r), TWO_M64, TWO_M64) * pow2_64(kb)
 
 
 @inline
@@ -231,21 +248,22 @@ def expm1_32(y):
     """expm1(y) for y <= 0, float32: 2**k (q + 1) - 1 = 2**k q + (2**k - 1), exact parts
     (k = 0 gives q itself; y is clamped to -41, where 2**k >= 2**-59 is normal and the
     result already rounds to -1)."""
-    kb, q = reduce(y, _EXPM1_MIN)
-    return _expm1_scale(kb, q)
+    kb, r = _reduce_r1(y, _EXPM1_MIN)
+    return _expm1_scale(kb, expm1_poly(r))
 
 
 @inline
 def expm1_32_short(y):
     """:func:`expm1_32` with :func:`expm1_poly_short` (0.31 u more of expm1(r))."""
-    kb, r = reduce_r(y, _EXPM1_MIN)
+    kb, r = _reduce_r1(y, _EXPM1_MIN)
     return _expm1_scale(kb, expm1_poly_short(r))
 
 
 @inline
 def _expm1_scale(kb, q):
-    """2**k (q + 1) - 1 as fma(2**k, q, 2**k - 1) (:func:`expm1_32`)."""
-    sc = pow2_64(kb) * TWO_M64  # 2**k, exact (k >= -59)
+    """2**k (q + 1) - 1 as fma(2**k, q, 2**k - 1) (:func:`expm1_32`; kb from
+    :func:`_reduce_r1`)."""
+    sc = bits_as_f32(kb << 23)  # 2**k, normal (k >= -59)
     return fma32(sc, q, sc - ONE)
 
 
