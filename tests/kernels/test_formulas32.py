@@ -222,9 +222,9 @@ def test_zero_windows_truncated_series(zero, window, degree):
 def test_gelu_float32_fits():
     """gelu's float32 fits (made at import) against mpmath at 40 digits: c M(a) = R / (s a R
     + P), s = sqrt(2 pi) as a float32, within 0.35 2**-24 relative (its own error, 0.31 u
-    on a fine grid; the formula adds float32 rounding), P(0)/R(0) = 2 exactly (= s/M(0)), every coefficient positive (no
-    cancellation in the Horner chains for a >= 0); c (M(a) - a) = (a0 - a) W(t),
-    t = 1/(1 + a/2), within 2**-23; over [0, A_MAX]."""
+    on a fine grid; the formula adds float32 rounding), P(0)/R(0) = 2 exactly (= s/M(0)),
+    every coefficient positive (no cancellation in the Horner chains for a >= 0);
+    c (M(a) - a) = (a0 - a) W(t), t = 1/(1 + a/2), within 2**-23; over [0, A_MAX]."""
     from numpy.polynomial import polynomial as P
 
     gp, gr = (np.array(c, dtype=np.float64) for c in (gelu32._GP, gelu32._GR))

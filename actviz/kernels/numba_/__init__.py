@@ -61,18 +61,19 @@ def _loop_run(fn, x, out, p, dy=None, fast=None) -> None:
     if n == 0:
         return
     parallel = n >= PARALLEL_MIN
+    hinted = x.nbytes >= loops.HINT_MIN_BYTES
     if fast is not None:
         fn32, p32 = fast
         if dy is None:
-            loops.loop(fn32, False, parallel, True)(x, out, p32, 0)
+            loops.loop(fn32, False, parallel, True, hinted)(x, out, p32, 0)
         else:
-            loops.loop(fn32, True, parallel, True)(dy, x, out, p32, 0)
+            loops.loop(fn32, True, parallel, True, hinted)(dy, x, out, p32, 0)
         return
     tag = out.dtype.type(0)
     if dy is None:
-        loops.loop(fn, False, parallel)(x, out, p, tag)
+        loops.loop(fn, False, parallel, False, hinted)(x, out, p, tag)
     else:
-        loops.loop(fn, True, parallel)(dy, x, out, p, tag)
+        loops.loop(fn, True, parallel, False, hinted)(dy, x, out, p, tag)
 
 
 def _same_view(a, b) -> bool:

@@ -7,15 +7,16 @@ formulas of :mod:`.formulas32`). Loops are made per formula when first needed an
 compile options come from :mod:`.policy`. NaN in gives NaN out: the loop tests for it,
 except for a float32 formula marked :func:`.math32.passes_nan`, which returns NaN itself.
 
-Each kind's element loop is written once, as a function over whole arrays (``_body_*``),
-compiled on its own (``policy.separate``: never inlined into its caller). The serial loop
-calls it once; the parallel loop calls it on slices of ``SLICE`` elements from a ``prange``
-over the slices (each thread gets one contiguous run of them). It is not a ``prange`` over
-the elements because numba's parfor kernel, with its extra live values, made LLVM re-load
-every constant of the formula from its address in each iteration instead of keeping it in
-a register or on the stack (for AVX2 code, 16 registers: sigmoid f ran 30-50% slower on
-one thread than the serial loop; benchmarks/RESULTS.md, "Seventh round"). A separate
-function gets the serial loop's register allocation.
+Each kind's element loop is a function over whole arrays (``_body_*``: a plain loop, and for
+arrays of HINT_MIN_BYTES and more one with software prefetch, below), compiled on its own
+(``policy.separate``: never inlined into its caller). The serial loop calls it once; the
+parallel loop calls it on slices of ``SLICE`` elements from a ``prange`` over the slices
+(each thread gets one contiguous run of them). It is not a ``prange`` over the elements
+because numba's parfor kernel, with its extra live values, made LLVM re-load every constant
+of the formula from its address in each iteration instead of keeping it in a register or on
+the stack (for AVX2 code, 16 registers: sigmoid f ran 30-50% slower on one thread than the
+serial loop; benchmarks/RESULTS.md, "Seventh round"). A separate function gets the serial
+loop's register allocation.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from numba.extending import register_jitable
 
 from actviz.kernels.numba_.policy import (
     STAMP,
+    ahead,
+    ahead_w,
     body_options,
     cacheable,
     loop_options,
@@ -40,11 +43,11 @@ from actviz.kernels.numba_.policy import (
 SLICE = 1 << 14
 
 
-def _tag(kind: int, parallel: bool) -> int:
+def _tag(kind: int, parallel: bool, hinted: bool = False) -> int:
     # Returned by each loop, so that it is a closure value: numba's cache key is the
     # bytecode and the closure values, not the ``parallel`` flag; without a distinct tag
     # the serial and parallel builds of one loop would load each other from the cache.
-    return STAMP * 8 + 2 * kind + parallel
+    return (STAMP * 4 + kind) * 4 + 2 * hinted + parallel
 
 
 def _named(f, fn, what: str):
@@ -58,56 +61,146 @@ def _named(f, fn, what: str):
     return f
 
 
-def _body_unary(fn):
-    def body(x, out, p, t):
-        own_function()
-        for i in range(x.size):
-            xv = np.float64(x[i])
-            r = fn(xv, p, t)
-            out[i] = r if xv == xv else xv
-
-    return register_jitable(**body_options())(_named(body, fn, "unary"))
-
-
-def _body_binary(fn):
-    def body(dy, x, out, p, t):
-        own_function()
-        for i in range(x.size):
-            xv = np.float64(x[i])
-            r = fn(xv, p, t)
-            out[i] = np.float64(dy[i]) * (r if xv == xv else xv)
-
-    return register_jitable(**body_options())(_named(body, fn, "binary"))
+# Software prefetch, for arrays of HINT_MIN_BYTES and more (the "hinted" parallel loops):
+# every stream is fetched AHEAD bytes ahead, one hint per 64-byte line, the inputs for
+# reading and the output for writing. There the hardware prefetchers alone left the
+# compute-bound loops 15-40% slower than their in-cache speed (most where x and out lie at
+# one offset within their pages, as numpy's large arrays all do) against 0-10% for
+# torch's; with the hints they take 0.65-0.95x the time, from 2**23 elements on (1 or 2
+# threads). At 2**16-2**22 float32 the plain loop is as fast or faster (up to 20%: the
+# hints cost more than they save while the data sits in L2 and L3); benchmarks/RESULTS.md,
+# eleventh round. The elements come in runs of ``span`` after their lines' hints, each run
+# a loop of constant length (``range(span)``: LLVM vectorizes it whole): one line for the
+# float32 formulas of the fast path (a longer run left their constants to be reloaded in
+# every vector iteration), RUN for the short ones (compare and select, and the float64
+# path: a run of one line is unrolled into scalar code).
+HINT_MIN_BYTES = 1 << 24
+AHEAD = 4096
+_LINE = 64
+RUN = 256
+assert SLICE % RUN == 0
 
 
-def _body_unary32(fn):
-    test = not getattr(fn, "passes_nan", False)  # a closure constant: folded by LLVM
-
-    def body(x, out, p, t):
-        own_function_wide()
-        for i in range(x.size):
-            xv = x[i]
-            r = fn(xv, p)
-            out[i] = xv if test and xv != xv else r
-
-    return register_jitable(**body_options(float32=True))(_named(body, fn, "unary32"))
+def _span(fn, f32: bool) -> int:
+    """Elements per run after its lines' prefetch hints."""
+    heavy = f32 and (fn.__module__ or "").rpartition(".")[2] in _FAST_MODULES
+    return _LINE // 4 if heavy else RUN
 
 
-def _body_binary32(fn):
-    test = not getattr(fn, "passes_nan", False)
-
-    def body(dy, x, out, p, t):
-        own_function_wide()
-        for i in range(x.size):
-            xv = x[i]
-            r = fn(xv, p)
-            out[i] = dy[i] * (xv if test and xv != xv else r)
-
-    return register_jitable(**body_options(float32=True))(_named(body, fn, "binary32"))
+_FAST_MODULES = ("formulas32", "gelu32", "rational32")
 
 
-def _unary(fn, body, kind: int, parallel: bool, cache: bool, float32: bool):
-    tag = _tag(kind, parallel)
+def _body_unary(fn, f32: bool):
+    """(the plain body, the prefetching one)."""
+    test = not (f32 and getattr(fn, "passes_nan", False))  # a closure constant: folded
+    span, line, ahead_n = _span(fn, f32), _LINE // (4 if f32 else 8), AHEAD // (4 if f32 else 8)
+
+    if f32:
+        def plain(x, out, p, t):
+            own_function_wide()
+            for i in range(x.size):
+                xv = x[i]
+                r = fn(xv, p)
+                out[i] = xv if test and xv != xv else r
+
+        def hinted(x, out, p, t):
+            own_function_wide()
+            n = x.size
+            m = n - n % span
+            for b in range(0, m, span):
+                for k in range(0, span, line):
+                    ahead(x, b + ahead_n + k)
+                    ahead_w(out, b + ahead_n + k)
+                for k in range(span):
+                    xv = x[b + k]
+                    r = fn(xv, p)
+                    out[b + k] = xv if test and xv != xv else r
+            plain(x[m:], out[m:], p, t)
+    else:
+        def plain(x, out, p, t):
+            own_function()
+            for i in range(x.size):
+                xv = np.float64(x[i])
+                r = fn(xv, p, t)
+                out[i] = r if xv == xv else xv
+
+        def hinted(x, out, p, t):
+            own_function()
+            n = x.size
+            m = n - n % span
+            for b in range(0, m, span):
+                for k in range(0, span, line):
+                    ahead(x, b + ahead_n + k)
+                    ahead_w(out, b + ahead_n + k)
+                for k in range(span):
+                    xv = np.float64(x[b + k])
+                    r = fn(xv, p, t)
+                    out[b + k] = r if xv == xv else xv
+            plain(x[m:], out[m:], p, t)
+
+    what, opts = "unary32" if f32 else "unary", body_options(f32)
+    plain = register_jitable(**opts)(_named(plain, fn, what))
+    return plain, register_jitable(**opts)(_named(hinted, fn, what + "_ahead"))
+
+
+def _body_binary(fn, f32: bool):
+    """(the plain body, the prefetching one)."""
+    test = not (f32 and getattr(fn, "passes_nan", False))
+    span, line, ahead_n = _span(fn, f32), _LINE // (4 if f32 else 8), AHEAD // (4 if f32 else 8)
+
+    if f32:
+        def plain(dy, x, out, p, t):
+            own_function_wide()
+            for i in range(x.size):
+                xv = x[i]
+                r = fn(xv, p)
+                out[i] = dy[i] * (xv if test and xv != xv else r)
+
+        def hinted(dy, x, out, p, t):
+            own_function_wide()
+            n = x.size
+            m = n - n % span
+            for b in range(0, m, span):
+                for k in range(0, span, line):
+                    ahead(dy, b + ahead_n + k)
+                    ahead(x, b + ahead_n + k)
+                    ahead_w(out, b + ahead_n + k)
+                for k in range(span):
+                    xv = x[b + k]
+                    r = fn(xv, p)
+                    out[b + k] = dy[b + k] * (xv if test and xv != xv else r)
+            plain(dy[m:], x[m:], out[m:], p, t)
+    else:
+        def plain(dy, x, out, p, t):
+            own_function()
+            for i in range(x.size):
+                xv = np.float64(x[i])
+                r = fn(xv, p, t)
+                out[i] = np.float64(dy[i]) * (r if xv == xv else xv)
+
+        def hinted(dy, x, out, p, t):
+            own_function()
+            n = x.size
+            m = n - n % span
+            for b in range(0, m, span):
+                for k in range(0, span, line):
+                    ahead(dy, b + ahead_n + k)
+                    ahead(x, b + ahead_n + k)
+                    ahead_w(out, b + ahead_n + k)
+                for k in range(span):
+                    xv = np.float64(x[b + k])
+                    r = fn(xv, p, t)
+                    out[b + k] = np.float64(dy[b + k]) * (r if xv == xv else xv)
+            plain(dy[m:], x[m:], out[m:], p, t)
+
+    what, opts = "binary32" if f32 else "binary", body_options(f32)
+    plain = register_jitable(**opts)(_named(plain, fn, what))
+    return plain, register_jitable(**opts)(_named(hinted, fn, what + "_ahead"))
+
+
+def _unary(fn, bodies, kind: int, parallel: bool, hinted: bool, cache: bool, float32: bool):
+    tag = _tag(kind, parallel, hinted)
+    body = bodies[hinted]
     if not parallel:
         def unary(x, out, p, t):
             body(x, out, p, t)
@@ -123,11 +216,13 @@ def _unary(fn, body, kind: int, parallel: bool, cache: bool, float32: bool):
             body(x[lo:hi], out[lo:hi], p, t)
         return tag
 
-    return njit(**loop_options(True, cache, float32))(_named(unary_parallel, fn, f"loop{kind}p"))
+    return njit(**loop_options(True, cache, float32))(
+        _named(unary_parallel, fn, f"loop{kind}{'h' if hinted else 'p'}"))
 
 
-def _binary(fn, body, kind: int, parallel: bool, cache: bool, float32: bool):
-    tag = _tag(kind, parallel)
+def _binary(fn, bodies, kind: int, parallel: bool, hinted: bool, cache: bool, float32: bool):
+    tag = _tag(kind, parallel, hinted)
+    body = bodies[hinted]
     if not parallel:
         def binary(dy, x, out, p, t):
             body(dy, x, out, p, t)
@@ -143,24 +238,27 @@ def _binary(fn, body, kind: int, parallel: bool, cache: bool, float32: bool):
             body(dy[lo:hi], x[lo:hi], out[lo:hi], p, t)
         return tag
 
-    return njit(**loop_options(True, cache, float32))(_named(binary_parallel, fn, f"loop{kind}p"))
+    return njit(**loop_options(True, cache, float32))(
+        _named(binary_parallel, fn, f"loop{kind}{'h' if hinted else 'p'}"))
 
 
 _LOOPS: dict = {}
 # (binary, f32) -> (kind, body maker, loop maker)
 _MAKERS = {(False, False): (0, _body_unary, _unary), (True, False): (1, _body_binary, _binary),
-           (False, True): (2, _body_unary32, _unary), (True, True): (3, _body_binary32, _binary)}
+           (False, True): (2, _body_unary, _unary), (True, True): (3, _body_binary, _binary)}
 
 
-def loop(fn, binary: bool, parallel: bool, f32: bool = False):
+def loop(fn, binary: bool, parallel: bool, f32: bool = False, hinted: bool = False):
     """The loop of kind (binary, f32) over the formula ``fn``, made once. Its arguments:
     ``(x, out, p, t)`` or ``(dy, x, out, p, t)``, ``t`` the float64 formulas' type tag
-    (:mod:`.dialect`; the float32 loops ignore it: pass 0)."""
-    key = (fn, binary, parallel, f32)
+    (:mod:`.dialect`; the float32 loops ignore it: pass 0). ``hinted``: the body with
+    software prefetch (for arrays of HINT_MIN_BYTES and more; any length works)."""
+    hinted = bool(hinted and parallel)
+    key = (fn, binary, parallel, f32, hinted)
     made = _LOOPS.get(key)
     if made is None:
         kind, body, make = _MAKERS[binary, f32]
-        made = _LOOPS[key] = make(fn, body(fn), kind, parallel, cacheable(fn), f32)
+        made = _LOOPS[key] = make(fn, body(fn, f32), kind, parallel, hinted, cacheable(fn), f32)
     return made
 
 

@@ -26,7 +26,9 @@ import hashlib
 import importlib.util
 import os
 
+from llvmlite import ir
 from numba import types
+from numba.core import cgutils
 from numba.extending import intrinsic, register_jitable
 
 from actviz import numba_env
@@ -121,6 +123,31 @@ def wide_vectors(typingctx):
     return types.none(), codegen
 
 
+def _prefetcher(write: int):
+    def prefetch(typingctx, a, i):
+        """A hint to fetch the cache line of ``a[i]`` (for writing: ``write``) into L1:
+        ``llvm.prefetch``, which never faults, also past the end of ``a``."""
+        if not (isinstance(a, types.Array) and isinstance(i, types.Integer)):
+            return None
+
+        def codegen(context, builder, signature, args):
+            arr = context.make_array(signature.args[0])(context, builder, args[0])
+            ptr = builder.gep(arr.data, [args[1]])
+            i32 = ir.IntType(32)
+            fnty = ir.FunctionType(ir.VoidType(), [ptr.type, i32, i32, i32])
+            fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+            builder.call(fn, [ptr, i32(write), i32(3), i32(1)])  # locality 3, data
+            return context.get_dummy_value()
+
+        return types.none(a, i), codegen
+
+    prefetch.__name__ = prefetch.__qualname__ = ("prefetch_w" if write else "prefetch_r")
+    return intrinsic(prefetch)
+
+
+prefetch_r, prefetch_w = _prefetcher(0), _prefetcher(1)
+
+
 # The loops' bodies (:mod:`.loops`) are closures made at run time, so numba's cache key
 # pickles them by value, with the globals they use: an intrinsic pickles with a fresh uuid
 # in every process (a cache miss every time), a module-level function by its name. So the
@@ -129,6 +156,18 @@ def wide_vectors(typingctx):
 def own_function():
     """The caller is compiled as a function of its own (:func:`separate`)."""
     separate()
+
+
+@register_jitable(inline="always")
+def ahead(a, i):
+    """Prefetch ``a[i]`` for reading (:func:`prefetch_r`)."""
+    prefetch_r(a, i)
+
+
+@register_jitable(inline="always")
+def ahead_w(a, i):
+    """Prefetch ``a[i]`` for writing (:func:`prefetch_w`)."""
+    prefetch_w(a, i)
 
 
 @register_jitable(inline="always")
