@@ -61,7 +61,8 @@ def _named(f, fn, what: str):
     return f
 
 
-# Software prefetch, for arrays of HINT_MIN_BYTES and more (the "hinted" parallel loops):
+# Software prefetch, for arrays of HINT_MIN_BYTES and more where numba targets AVX-512 (the
+# "hinted" parallel loops; :func:`actviz.kernels.numba_.run` chooses them):
 # every stream is fetched AHEAD bytes ahead, one hint per 64-byte line, the inputs for
 # reading and the output for writing. There the hardware prefetchers alone left the
 # compute-bound loops 15-40% slower than their in-cache speed (most where x and out lie at
@@ -73,7 +74,10 @@ def _named(f, fn, what: str):
 # a loop of constant length (``range(span)``: LLVM vectorizes it whole): one line for the
 # float32 formulas of the fast path (a longer run left their constants to be reloaded in
 # every vector iteration), RUN for the short ones (compare and select, and the float64
-# path: a run of one line is unrolled into scalar code).
+# path: a run of one line is unrolled into scalar code). With AVX2 code (numba pointed at
+# a Haswell on the same machine) the hints saved nothing at 2**21-2**23 elements on two
+# threads and cost up to 13% on one (twice the instructions per element leave the memory
+# time hidden, and 16 registers spill with the two vectors of a line): not used there.
 HINT_MIN_BYTES = 1 << 24
 AHEAD = 4096
 _LINE = 64
