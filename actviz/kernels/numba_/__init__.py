@@ -23,7 +23,7 @@ from actviz import numba_env
 numba_env.skip_blas_probe()  # before numba's first compile or cache load (0.3-1 s less)
 
 from actviz.kernels.numba_ import dialect, formulas32, loops, select32  # noqa: E402
-from actviz.kernels.numba_.policy import PARALLEL_MIN, avx512  # noqa: E402
+from actviz.kernels.numba_.policy import PARALLEL_MIN  # noqa: E402
 
 __all__ = ["run", "loops_compiled"]
 
@@ -61,7 +61,7 @@ def _loop_run(fn, x, out, p, dy=None, fast=None) -> None:
     if n == 0:
         return
     parallel = n >= PARALLEL_MIN
-    hinted = x.nbytes >= loops.HINT_MIN_BYTES and avx512()
+    hinted = x.nbytes >= loops.HINT_MIN_BYTES
     if fast is not None:
         fn32, p32 = fast
         if dy is None:

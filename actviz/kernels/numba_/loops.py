@@ -61,23 +61,21 @@ def _named(f, fn, what: str):
     return f
 
 
-# Software prefetch, for arrays of HINT_MIN_BYTES and more where numba targets AVX-512 (the
-# "hinted" parallel loops; :func:`actviz.kernels.numba_.run` chooses them):
-# every stream is fetched AHEAD bytes ahead, one hint per 64-byte line, the inputs for
-# reading and the output for writing. There the hardware prefetchers alone left the
-# compute-bound loops 15-40% slower than their in-cache speed (most where x and out lie at
-# one offset within their pages, as numpy's large arrays all do) against 0-10% for
-# torch's; with the hints they take 0.65-0.95x the time, from 2**23 elements on (1 or 2
-# threads). At 2**16-2**22 float32 the plain loop is as fast or faster (up to 20%: the
-# hints cost more than they save while the data sits in L2 and L3); benchmarks/RESULTS.md,
-# eleventh round. The elements come in runs of ``span`` after their lines' hints, each run
-# a loop of constant length (``range(span)``: LLVM vectorizes it whole): one line for the
-# float32 formulas of the fast path (a longer run left their constants to be reloaded in
-# every vector iteration), RUN for the short ones (compare and select, and the float64
-# path: a run of one line is unrolled into scalar code). With AVX2 code (numba pointed at
-# a Haswell on the same machine) the hints saved nothing at 2**21-2**23 elements on two
-# threads and cost up to 13% on one (twice the instructions per element leave the memory
-# time hidden, and 16 registers spill with the two vectors of a line): not used there.
+# Software prefetch, for arrays of HINT_MIN_BYTES and more (the "hinted" parallel loops;
+# :func:`actviz.kernels.numba_.run` chooses them): every stream is fetched AHEAD bytes
+# ahead, one hint per 64-byte line, the inputs for reading and the output for writing.
+# There the hardware prefetchers alone left the compute-bound loops 15-40% slower than
+# their in-cache speed (most where x and out lie at one offset within their pages, as
+# numpy's large arrays all do) against 0-10% for torch's; with the hints they take
+# 0.65-0.95x the time from 2**23 elements on, 1 or 2 threads (0.5-0.95x with AVX2 code,
+# numba pointed at a Haswell on the same machine). At 2**16-2**22 float32 the plain loop
+# is as fast or faster (up to 20%: the hints cost more than they save while the data sits
+# in L2 and L3); benchmarks/RESULTS.md, eleventh round. The elements come in runs of
+# ``span`` after their lines' hints, each run a loop of constant length (``range(span)``:
+# LLVM vectorizes it whole): one line for the float32 formulas of the fast path (a longer
+# run left their constants to be reloaded in every vector iteration), RUN for the short
+# ones (compare and select, the float64 path, and fast-path formulas marked
+# :func:`.math32.short`: a run of one line of them is unrolled into scalar code).
 HINT_MIN_BYTES = 1 << 24
 AHEAD = 4096
 _LINE = 64
@@ -87,8 +85,9 @@ assert SLICE % RUN == 0
 
 def _span(fn, f32: bool) -> int:
     """Elements per run after its lines' prefetch hints."""
-    heavy = f32 and (fn.__module__ or "").rpartition(".")[2] in _FAST_MODULES
-    return _LINE // 4 if heavy else RUN
+    home = (fn.__module__ or "").rpartition(".")[2]
+    long_ = f32 and home in _FAST_MODULES and not getattr(fn, "short", False)
+    return _LINE // 4 if long_ else RUN
 
 
 _FAST_MODULES = ("formulas32", "gelu32", "rational32")

@@ -63,6 +63,15 @@ def passes_nan(fn):
     return fn
 
 
+def short(fn):
+    """Marks a formula of a few operations: the prefetching loops of :mod:`.loops` run it in
+    runs of RUN elements between their hints, as the select formulas (a run of one cache
+    line of it, LLVM unrolls into scalar code). tests/kernels/test_loops.py checks that the
+    prefetching loop of every formula of the fast path is vector code."""
+    fn.short = True
+    return fn
+
+
 f32 = np.float32
 
 

@@ -8,9 +8,10 @@ from fractions import Fraction
 import numpy as np
 
 from actviz.kernels import formulas as F
-from actviz.kernels.numba_.math32 import ONE, TWO, ZERO, f32, fma32, formula
+from actviz.kernels.numba_.math32 import ONE, TWO, ZERO, f32, fma32, formula, short
 
 
+@short
 @formula
 def softsign_f(x, p):
     r = x / (ONE + np.abs(x))
