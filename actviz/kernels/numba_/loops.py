@@ -98,48 +98,41 @@ def _body_unary(fn, f32: bool):
     test = not (f32 and getattr(fn, "passes_nan", False))  # a closure constant: folded
     span, line, ahead_n = _span(fn, f32), _LINE // (4 if f32 else 8), AHEAD // (4 if f32 else 8)
 
-    if f32:
-        def plain(x, out, p, t):
+    def plain(x, out, p, t):
+        if f32:
             own_function_wide()
             for i in range(x.size):
                 xv = x[i]
                 r = fn(xv, p)
                 out[i] = xv if test and xv != xv else r
-
-        def hinted(x, out, p, t):
-            own_function_wide()
-            n = x.size
-            m = n - n % span
-            for b in range(0, m, span):
-                for k in range(0, span, line):
-                    ahead(x, b + ahead_n + k)
-                    ahead_w(out, b + ahead_n + k)
-                for k in range(span):
-                    xv = x[b + k]
-                    r = fn(xv, p)
-                    out[b + k] = xv if test and xv != xv else r
-            plain(x[m:], out[m:], p, t)
-    else:
-        def plain(x, out, p, t):
+        else:
             own_function()
             for i in range(x.size):
                 xv = np.float64(x[i])
                 r = fn(xv, p, t)
                 out[i] = r if xv == xv else xv
 
-        def hinted(x, out, p, t):
+    def hinted(x, out, p, t):
+        if f32:
+            own_function_wide()
+        else:
             own_function()
-            n = x.size
-            m = n - n % span
-            for b in range(0, m, span):
-                for k in range(0, span, line):
-                    ahead(x, b + ahead_n + k)
-                    ahead_w(out, b + ahead_n + k)
+        m = x.size - x.size % span
+        for b in range(0, m, span):
+            for k in range(b + ahead_n, b + ahead_n + span, line):
+                ahead(x, k)
+                ahead_w(out, k)
+            if f32:
+                for k in range(span):
+                    xv = x[b + k]
+                    r = fn(xv, p)
+                    out[b + k] = xv if test and xv != xv else r
+            else:
                 for k in range(span):
                     xv = np.float64(x[b + k])
                     r = fn(xv, p, t)
                     out[b + k] = r if xv == xv else xv
-            plain(x[m:], out[m:], p, t)
+        plain(x[m:], out[m:], p, t)
 
     what, opts = "unary32" if f32 else "unary", body_options(f32)
     plain = register_jitable(**opts)(_named(plain, fn, what))
@@ -151,50 +144,42 @@ def _body_binary(fn, f32: bool):
     test = not (f32 and getattr(fn, "passes_nan", False))
     span, line, ahead_n = _span(fn, f32), _LINE // (4 if f32 else 8), AHEAD // (4 if f32 else 8)
 
-    if f32:
-        def plain(dy, x, out, p, t):
+    def plain(dy, x, out, p, t):
+        if f32:
             own_function_wide()
             for i in range(x.size):
                 xv = x[i]
                 r = fn(xv, p)
                 out[i] = dy[i] * (xv if test and xv != xv else r)
-
-        def hinted(dy, x, out, p, t):
-            own_function_wide()
-            n = x.size
-            m = n - n % span
-            for b in range(0, m, span):
-                for k in range(0, span, line):
-                    ahead(dy, b + ahead_n + k)
-                    ahead(x, b + ahead_n + k)
-                    ahead_w(out, b + ahead_n + k)
-                for k in range(span):
-                    xv = x[b + k]
-                    r = fn(xv, p)
-                    out[b + k] = dy[b + k] * (xv if test and xv != xv else r)
-            plain(dy[m:], x[m:], out[m:], p, t)
-    else:
-        def plain(dy, x, out, p, t):
+        else:
             own_function()
             for i in range(x.size):
                 xv = np.float64(x[i])
                 r = fn(xv, p, t)
                 out[i] = np.float64(dy[i]) * (r if xv == xv else xv)
 
-        def hinted(dy, x, out, p, t):
+    def hinted(dy, x, out, p, t):
+        if f32:
+            own_function_wide()
+        else:
             own_function()
-            n = x.size
-            m = n - n % span
-            for b in range(0, m, span):
-                for k in range(0, span, line):
-                    ahead(dy, b + ahead_n + k)
-                    ahead(x, b + ahead_n + k)
-                    ahead_w(out, b + ahead_n + k)
+        m = x.size - x.size % span
+        for b in range(0, m, span):
+            for k in range(b + ahead_n, b + ahead_n + span, line):
+                ahead(dy, k)
+                ahead(x, k)
+                ahead_w(out, k)
+            if f32:
+                for k in range(span):
+                    xv = x[b + k]
+                    r = fn(xv, p)
+                    out[b + k] = dy[b + k] * (xv if test and xv != xv else r)
+            else:
                 for k in range(span):
                     xv = np.float64(x[b + k])
                     r = fn(xv, p, t)
                     out[b + k] = np.float64(dy[b + k]) * (r if xv == xv else xv)
-            plain(dy[m:], x[m:], out[m:], p, t)
+        plain(dy[m:], x[m:], out[m:], p, t)
 
     what, opts = "binary32" if f32 else "binary", body_options(f32)
     plain = register_jitable(**opts)(_named(plain, fn, what))
