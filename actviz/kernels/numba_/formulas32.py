@@ -61,6 +61,7 @@ from actviz.kernels.numba_.rational32 import (
     ultra_fast_sigmoid_d1,
     ultra_fast_sigmoid_f,
 )
+from actviz.kernels.numba_.select32 import leaky_relu_d1
 
 # ----------------------------------------------------------------- interior zeros of f'
 
@@ -411,6 +412,12 @@ FAST = {
     ("gelu", "d1"): gelu_d1,
     ("hardswish", "f"): hardswish_f,
     ("hardswish", "d1"): hardswish_d1,
+    # f' = alpha rounded to float32, so the loop's dy f' is within 2 units of 2**-24 of dy
+    # alpha (0.84 ulp measured over every float32 dy of a binade, alpha = 0.01; 27% not
+    # rounded as the float64 product) in float32 lanes, not float64's conversions (0.90x
+    # torch's time at 10**7 with AVX-512 code, 0.96x with AVX2; benchmarks/RESULTS.md,
+    # eleventh round); where alpha is a float32 value, the select loop's result bit for bit
+    ("leaky_relu", "d1"): leaky_relu_d1,
 }
 
 # arguments of exp must be exact float32 values: x / alpha and alpha * x are not

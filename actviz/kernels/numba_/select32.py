@@ -17,8 +17,10 @@ The formulas are those of :mod:`actviz.kernels.formulas`, run with float32 ``x``
 literals of a formula do not widen the loop). The results are bit-identical to the general
 path's, so that they do not depend on the CPU: every parameter that enters a result (a
 threshold it is compared with, a slope, an offset, a value of f') must be a float32 value
-(the ``exact`` indices below), or the general path keeps the call (leaky_relu with its
-default alpha = 0.01, hard_sigmoid with alpha = 0.2). Only hardtanh's bounds, which are
+(the ``exact`` indices below), or the general path keeps the call (leaky_relu's forward
+with its default alpha = 0.01, hard_sigmoid with alpha = 0.2; leaky_relu's backward is on
+the fast path of :mod:`.formulas32` with this module's formula, which takes alpha rounded
+to float32 there: dy alpha within 0.84 ulp). Only hardtanh's bounds, which are
 the forward's result itself, are rounded to float32 as the general path rounds its result.
 Each formula here does at most one operation of float32 values (a compare, a select, x - p,
 dy f'), which the general path, computing it exactly or in float64 and rounding to float32,
