@@ -102,8 +102,8 @@ def _fresh(monkeypatch, fn, binary, f32, parallel, hinted):
     its own (a loop of the same name loaded from numba's cache could share its symbols)."""
     named = loops._named
     monkeypatch.setattr(loops, "_named", lambda f, g, what: named(f, g, what + "_fresh"))
-    kind, bodies, make = loops._MAKERS[binary, f32]
-    lp = make(fn, bodies(fn, f32), kind, parallel, hinted, False, f32)
+    kind, make = loops._MAKERS[binary, f32]
+    lp = make(fn, loops._bodies(fn, f32, binary), kind, parallel, hinted, False, f32)
     monkeypatch.setattr(loops, "_named", named)
     return lp
 

@@ -7,7 +7,7 @@ formulas of :mod:`.formulas32`). Loops are made per formula when first needed an
 compile options come from :mod:`.policy`. NaN in gives NaN out: the loop tests for it,
 except for a float32 formula marked :func:`.math32.passes_nan`, which returns NaN itself.
 
-Each kind's element loop is a function over whole arrays (``_body_*``: a plain loop, and for
+Each kind's element loop is a function over whole arrays (``_bodies``: a plain loop, and for
 arrays of HINT_MIN_BYTES and more one with software prefetch, below), compiled on its own
 (``policy.separate``: never inlined into its caller). The serial loop calls it once; the
 parallel loop calls it on slices of ``SLICE`` elements from a ``prange`` over the slices
@@ -93,55 +93,10 @@ def _span(fn, f32: bool) -> int:
 _FAST_MODULES = ("formulas32", "gelu32", "rational32")
 
 
-def _body_unary(fn, f32: bool):
-    """(the plain body, the prefetching one)."""
+def _bodies(fn, f32: bool, binary: bool):
+    """(the plain body, the prefetching one), both ``(dy, x, out, p, t)``: out = f(x) where
+    dy is None (numba prunes the other branches for a None argument), dy f'(x) otherwise."""
     test = not (f32 and getattr(fn, "passes_nan", False))  # a closure constant: folded
-    span, line, ahead_n = _span(fn, f32), _LINE // (4 if f32 else 8), AHEAD // (4 if f32 else 8)
-
-    def plain(x, out, p, t):
-        if f32:
-            own_function_wide()
-            for i in range(x.size):
-                xv = x[i]
-                r = fn(xv, p)
-                out[i] = xv if test and xv != xv else r
-        else:
-            own_function()
-            for i in range(x.size):
-                xv = np.float64(x[i])
-                r = fn(xv, p, t)
-                out[i] = r if xv == xv else xv
-
-    def hinted(x, out, p, t):
-        if f32:
-            own_function_wide()
-        else:
-            own_function()
-        m = x.size - x.size % span
-        for b in range(0, m, span):
-            for k in range(b + ahead_n, b + ahead_n + span, line):
-                ahead(x, k)
-                ahead_w(out, k)
-            if f32:
-                for k in range(span):
-                    xv = x[b + k]
-                    r = fn(xv, p)
-                    out[b + k] = xv if test and xv != xv else r
-            else:
-                for k in range(span):
-                    xv = np.float64(x[b + k])
-                    r = fn(xv, p, t)
-                    out[b + k] = r if xv == xv else xv
-        plain(x[m:], out[m:], p, t)
-
-    what, opts = "unary32" if f32 else "unary", body_options(f32)
-    plain = register_jitable(**opts)(_named(plain, fn, what))
-    return plain, register_jitable(**opts)(_named(hinted, fn, what + "_ahead"))
-
-
-def _body_binary(fn, f32: bool):
-    """(the plain body, the prefetching one)."""
-    test = not (f32 and getattr(fn, "passes_nan", False))
     span, line, ahead_n = _span(fn, f32), _LINE // (4 if f32 else 8), AHEAD // (4 if f32 else 8)
 
     def plain(dy, x, out, p, t):
@@ -150,13 +105,15 @@ def _body_binary(fn, f32: bool):
             for i in range(x.size):
                 xv = x[i]
                 r = fn(xv, p)
-                out[i] = dy[i] * (xv if test and xv != xv else r)
+                v = xv if test and xv != xv else r
+                out[i] = v if dy is None else dy[i] * v
         else:
             own_function()
             for i in range(x.size):
                 xv = np.float64(x[i])
                 r = fn(xv, p, t)
-                out[i] = np.float64(dy[i]) * (r if xv == xv else xv)
+                v = r if xv == xv else xv
+                out[i] = v if dy is None else np.float64(dy[i]) * v
 
     def hinted(dy, x, out, p, t):
         if f32:
@@ -166,22 +123,26 @@ def _body_binary(fn, f32: bool):
         m = x.size - x.size % span
         for b in range(0, m, span):
             for k in range(b + ahead_n, b + ahead_n + span, line):
-                ahead(dy, k)
+                if dy is not None:
+                    ahead(dy, k)
                 ahead(x, k)
                 ahead_w(out, k)
             if f32:
                 for k in range(span):
                     xv = x[b + k]
                     r = fn(xv, p)
-                    out[b + k] = dy[b + k] * (xv if test and xv != xv else r)
+                    v = xv if test and xv != xv else r
+                    out[b + k] = v if dy is None else dy[b + k] * v
             else:
                 for k in range(span):
                     xv = np.float64(x[b + k])
                     r = fn(xv, p, t)
-                    out[b + k] = np.float64(dy[b + k]) * (r if xv == xv else xv)
-        plain(dy[m:], x[m:], out[m:], p, t)
+                    v = r if xv == xv else xv
+                    out[b + k] = v if dy is None else np.float64(dy[b + k]) * v
+        plain(None if dy is None else dy[m:], x[m:], out[m:], p, t)
 
-    what, opts = "binary32" if f32 else "binary", body_options(f32)
+    what = ("binary" if binary else "unary") + ("32" if f32 else "")
+    opts = body_options(f32)
     plain = register_jitable(**opts)(_named(plain, fn, what))
     return plain, register_jitable(**opts)(_named(hinted, fn, what + "_ahead"))
 
@@ -191,7 +152,7 @@ def _unary(fn, bodies, kind: int, parallel: bool, hinted: bool, cache: bool, flo
     body = bodies[hinted]
     if not parallel:
         def unary(x, out, p, t):
-            body(x, out, p, t)
+            body(None, x, out, p, t)
             return tag
 
         return njit(**loop_options(False, cache, float32))(_named(unary, fn, f"loop{kind}"))
@@ -201,7 +162,7 @@ def _unary(fn, bodies, kind: int, parallel: bool, hinted: bool, cache: bool, flo
         for c in prange((n + SLICE - 1) // SLICE):
             lo = c * SLICE
             hi = min(lo + SLICE, n)
-            body(x[lo:hi], out[lo:hi], p, t)
+            body(None, x[lo:hi], out[lo:hi], p, t)
         return tag
 
     return njit(**loop_options(True, cache, float32))(
@@ -231,9 +192,9 @@ def _binary(fn, bodies, kind: int, parallel: bool, hinted: bool, cache: bool, fl
 
 
 _LOOPS: dict = {}
-# (binary, f32) -> (kind, body maker, loop maker)
-_MAKERS = {(False, False): (0, _body_unary, _unary), (True, False): (1, _body_binary, _binary),
-           (False, True): (2, _body_unary, _unary), (True, True): (3, _body_binary, _binary)}
+# (binary, f32) -> (kind, loop maker)
+_MAKERS = {(False, False): (0, _unary), (True, False): (1, _binary),
+           (False, True): (2, _unary), (True, True): (3, _binary)}
 
 
 def loop(fn, binary: bool, parallel: bool, f32: bool = False, hinted: bool = False):
@@ -245,8 +206,9 @@ def loop(fn, binary: bool, parallel: bool, f32: bool = False, hinted: bool = Fal
     key = (fn, binary, parallel, f32, hinted)
     made = _LOOPS.get(key)
     if made is None:
-        kind, body, make = _MAKERS[binary, f32]
-        made = _LOOPS[key] = make(fn, body(fn, f32), kind, parallel, hinted, cacheable(fn), f32)
+        kind, make = _MAKERS[binary, f32]
+        made = _LOOPS[key] = make(fn, _bodies(fn, f32, binary), kind, parallel, hinted,
+                                  cacheable(fn), f32)
     return made
 
 
