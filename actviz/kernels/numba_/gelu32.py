@@ -18,6 +18,7 @@ from actviz.kernels.numba_.math32 import (
     LN2_LO,
     LOG2E,
     ONE,
+    TWO_M64,
     ZERO,
     expm1_poly,
     expm1_poly_short,
@@ -95,7 +96,7 @@ _RS2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _S = f32(math.sqrt(2.0 * math.pi))  # s = 1/c in c M = R / (s a R + P)
 _NHL2E = f32(-0.5 * float(LOG2E))  # -log2(e)/2, exact: half the float32 LOG2E
 _NLN2_HI, _NLN2_LO = f32(-LN2_HI), f32(-LN2_LO)
-_NT64 = f32(-(2.0 ** -64))
+_NT64 = -TWO_M64
 _GA_MAX = f32(14.75)
 _NEG_ZERO = f32(-0.0)
 _GT_LO = 1.0 / (1.0 + float(_GA_MAX) / 2.0)
@@ -181,8 +182,7 @@ _GP, _GR = fit_mills(4, 4)
 _GW = fit_t(lambda t: _RS2PI * _gelu_s(2.0 * (1.0 / t - 1.0)), 9)
 # f' takes W 2**-64 (each coefficient scaled exactly; every step of its Horner chain stays
 # normal), so that g = 2**(k + 64) (dw + q dw) with dw = d W 2**-64 is rounded once
-_gelu_p, _gelu_r, _gelu_w64 = horner(_GP), horner(_GR), horner(tuple(f32(c * 2.0 ** -64)
-                                                                     for c in _GW))
+_gelu_p, _gelu_r, _gelu_w64 = horner(_GP), horner(_GR), horner(tuple(c * TWO_M64 for c in _GW))
 
 
 @inline

@@ -69,13 +69,13 @@ def _named(f, fn, what: str):
 # numpy's large arrays all do) against 0-10% for torch's; with the hints they take
 # 0.65-0.95x the time from 2**23 elements on, 1 or 2 threads (0.5-0.95x with AVX2 code,
 # numba pointed at a Haswell on the same machine). At 2**16-2**22 float32 the plain loop
-# is as fast or faster (up to 20%: the hints cost more than they save while the data sits
+# is as fast or faster (up to 26%: the hints cost more than they save while the data sits
 # in L2 and L3); benchmarks/RESULTS.md, eleventh round. The elements come in runs of
 # ``span`` after their lines' hints, each run a loop of constant length (``range(span)``:
 # LLVM vectorizes it whole): one line for the float32 formulas of the fast path (a longer
-# run left their constants to be reloaded in every vector iteration), RUN for the short
-# ones (compare and select, the float64 path, and fast-path formulas marked
-# :func:`.math32.short`: a run of one line of them is unrolled into scalar code).
+# run left their constants to be reloaded in every vector iteration), RUN for the float64
+# path and the float32 formulas marked :func:`.math32.short` (the select formulas, softsign
+# f: a run of one line of them is unrolled into scalar code).
 HINT_MIN_BYTES = 1 << 24
 AHEAD = 4096
 _LINE = 64
@@ -85,12 +85,7 @@ assert SLICE % RUN == 0
 
 def _span(fn, f32: bool) -> int:
     """Elements per run after its lines' prefetch hints."""
-    home = (fn.__module__ or "").rpartition(".")[2]
-    long_ = f32 and home in _FAST_MODULES and not getattr(fn, "short", False)
-    return _LINE // 4 if long_ else RUN
-
-
-_FAST_MODULES = ("formulas32", "gelu32", "rational32")
+    return _LINE // 4 if f32 and not getattr(fn, "short", False) else RUN
 
 
 def _bodies(fn, f32: bool, binary: bool):

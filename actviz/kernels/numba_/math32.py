@@ -67,10 +67,11 @@ def passes_nan(fn):
 
 
 def short(fn):
-    """Marks a formula of a few operations: the prefetching loops of :mod:`.loops` run it in
-    runs of RUN elements between their hints, as the select formulas (a run of one cache
-    line of it, LLVM unrolls into scalar code). tests/kernels/test_loops.py checks that the
-    prefetching loop of every formula of the fast path is vector code."""
+    """Marks a float32 formula of a few operations (every select formula, softsign f): the
+    prefetching loops of :mod:`.loops` run it in runs of RUN elements between their hints
+    (a run of one cache line of it, LLVM unrolls into scalar code).
+    tests/kernels/test_loops.py checks that the prefetching loop of every formula of the
+    fast path is vector code."""
     fn.short = True
     return fn
 
@@ -138,7 +139,7 @@ assert _SHIFT_BITS & 0x1FF == 64 + 127
 _SHIFT1 = f32(1.5 * 2.0 ** 23 + 127)
 assert int(np.array(_SHIFT1).view(np.int32)) & 0x1FF == 127
 _A = [f32(2.0 / (2 * k + 1)) for k in range(1, 7)]  # 2/3, 2/5, ..., 2/13
-_R_MAX = 0.35  # |r| after the reduction: ln2/2 = 0.3466, plus k's rounding and gelu's lo/2
+_R_MAX = 0.35  # |r| after the reduction: ln2/2 = 0.3466, plus k's rounding (gelu: of a**2)
 
 
 def expm1_tail_fit(degree: int, n: int = 64) -> tuple:

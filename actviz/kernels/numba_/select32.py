@@ -36,7 +36,7 @@ import functools
 import numpy as np
 
 from actviz.kernels import formulas as F
-from actviz.kernels.numba_.math32 import f32, formula
+from actviz.kernels.numba_.math32 import f32, formula, short
 from actviz.kernels.numba_.policy import avx512
 
 
@@ -128,6 +128,9 @@ SELECT = {
     F.hard_sigmoid_d1: (hard_sigmoid_d1, (0, 2, 3)),
     F.hard_sigmoid_clip_d1: (hard_sigmoid_clip_d1, (0, 2, 3)),
 }
+
+for _fn32, _ in SELECT.values():  # a compare and a select: runs of RUN in the hinted loops
+    short(_fn32)
 
 
 def lookup(fn, p: tuple, backward: bool = False):
